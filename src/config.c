@@ -1,0 +1,862 @@
+/*
+ * config.c - the keyword table and everything that fills struct sfu_config
+ * from it: built-in defaults, an INI file, STARLING_* environment variables
+ * and, through sfu_config_set(), command-line flags.
+ *
+ * The table is the single source of truth. Defaults are the "def" text of
+ * each row run through the same setter a file value goes through, so a
+ * default can never be something the parser would refuse. Setters check a
+ * value completely before they touch the struct, so a rejected value leaves
+ * the previous one in place.
+ *
+ * Loading a file takes two passes. GKeyFile reports no line numbers, so our
+ * own line scanner goes first: it checks the syntax, rejects unknown
+ * sections and keys and duplicate keys, and remembers the line of every
+ * key. It then hands GKeyFile a normalised copy holding only the section
+ * headers and key=value lines, GKeyFile unescapes the values (\s \t \n \r
+ * \\ as it always does), and they are applied in file order with
+ * "name:line" as their origin. Syntax errors anywhere are therefore
+ * reported before bad values.
+ *
+ * A key may appear only once in a file: a second occurrence is an error
+ * naming the first line, because a silent "last one wins" hides the very
+ * mistake (an edited copy of a line left below the original) it would
+ * resolve. Environment variables and flags override the file as usual.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+/* Row for section.key stored in the field section_key; ROWF names it. */
+#define ROWF(sec, name, type, field, lo, hi, def, help)                   \
+	{ #sec, #name, SFU_CONF_##type, offsetof(struct sfu_config, field), \
+	  lo, hi, def, help }
+#define ROW(sec, name, type, lo, hi, def, help) \
+	ROWF(sec, name, type, sec##_##name, lo, hi, def, help)
+
+static const struct sfu_config_key keys[] = {
+	ROW(http, bind, ADDR, 0, 0, "0.0.0.0", "HTTP and WebSocket address"),
+	ROW(http, port, INT, 1, 65535, "8080", "HTTP and WebSocket TCP port"),
+	ROW(http, root, STRING, 0, 0, "",
+	    "HTML client directory (empty: installed html dir, or ./html)"),
+	ROW(admin, bind, ADDR, 0, 0, "127.0.0.1", "admin API address"),
+	ROW(admin, port, INT, 1, 65535, "8081", "admin API TCP port"),
+	ROW(admin, secret, STRING, 0, 0, NULL,
+	    "admin API bearer secret (unset: admin API off)"),
+	ROW(media, ips, ADDRS, 0, 0, NULL,
+	    "ICE host addresses, comma-separated (unset: all non-loopback)"),
+	ROW(media, public_ip, ADDR, 0, 0, NULL, "public address of a 1:1 NAT"),
+	ROWF(media, port_range, RANGE, media_port_min, 1024, 65535,
+	     "20000-40000", "UDP media ports, LO-HI"),
+	ROW(media, workers, INT, 0, 64, "0", "media threads (0: one per CPU)"),
+	ROW(media, stun_server, HOSTPORT, 0, 0, NULL, "STUN server, host:port"),
+	ROW(media, turn_server, HOSTPORT, 0, 0, NULL, "TURN server, host:port"),
+	ROW(media, turn_username, STRING, 0, 0, NULL, "TURN username"),
+	ROW(media, turn_password, STRING, 0, 0, NULL, "TURN password"),
+	ROW(auth, secret, STRING, 0, 0, NULL,
+	    "HS256 secret for join tokens (unset: rooms are open)"),
+	ROW(rooms, max_participants, INT, 1, 10000, "100",
+	    "participants per room"),
+	ROW(rooms, max_rooms, INT, 1, 100000, "1000", "rooms per server"),
+	ROW(rooms, auto_create, BOOL, 0, 0, "true",
+	    "joining a missing room creates it"),
+	ROW(rooms, resume_grace_s, INT, 0, 3600, "15",
+	    "seconds a dropped participant may resume"),
+	ROW(signaling, max_message, INT, 1024, 16777216, "65536",
+	    "largest signaling message, bytes"),
+	ROW(signaling, rate, INT, 1, 10000, "20",
+	    "signaling messages per second per socket"),
+	ROW(signaling, burst, INT, 1, 100000, "40",
+	    "signaling messages a socket may send at once"),
+	ROW(signaling, idle_timeout_s, INT, 0, 86400, "30",
+	    "seconds a socket may stay without joining (0: never)"),
+	ROW(log, level, LEVEL, 0, 0, "info", "error, warn, info or debug"),
+};
+
+/* A RANGE row stores two ints side by side; the setter relies on it. */
+_Static_assert(offsetof(struct sfu_config, media_port_max) ==
+		       offsetof(struct sfu_config, media_port_min) + sizeof(int),
+	       "media_port_min/max must be adjacent");
+_Static_assert(sizeof(enum sfu_log_level) == sizeof(int),
+	       "log_level is stored as an int-sized enum");
+
+/* Longest piece of user text quoted in an error message. */
+#define SHOW_MAX 40
+
+const struct sfu_config_key *sfu_config_keys(size_t *n)
+{
+	*n = SFU_ARRAY_SIZE(keys);
+	return keys;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* Store a formatted message in *err (if err is not NULL) and return rc. */
+static SFU_PRINTF(3, 4) int fail(char **err, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return rc;
+	va_start(ap, fmt);
+	if (vasprintf(err, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return rc;
+}
+
+/*
+ * Copy user text into buf for an error message: at most SHOW_MAX bytes,
+ * anything unprintable replaced by '?', so binary junk cannot garble a
+ * terminal or a log line. buf must hold SHOW_MAX + 4 bytes.
+ */
+static const char *show(char *buf, const char *s, size_t len)
+{
+	size_t i, n = SFU_MIN(len, (size_t)SHOW_MAX);
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		buf[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	if (len > n) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Shrink [*b, *e) to drop blanks at both ends. */
+static void trim(const char **b, const char **e)
+{
+	while (*b < *e && is_blank(**b))
+		(*b)++;
+	while (*e > *b && is_blank((*e)[-1]))
+		(*e)--;
+}
+
+static bool is_pointer_type(enum sfu_config_type t)
+{
+	return t == SFU_CONF_STRING || t == SFU_CONF_ADDR ||
+	       t == SFU_CONF_ADDRS || t == SFU_CONF_HOSTPORT;
+}
+
+/* Keys whose values must never appear in a message or a log. */
+static bool is_secret(const struct sfu_config_key *k)
+{
+	return strstr(k->key, "secret") || strstr(k->key, "password");
+}
+
+/* Keys without a default may be unset again by an empty value. */
+static bool is_optional(const struct sfu_config_key *k)
+{
+	return is_pointer_type(k->type) && (!k->def || !k->def[0]);
+}
+
+static void *field_at(struct sfu_config *c, const struct sfu_config_key *k)
+{
+	return (char *)c + k->offset;
+}
+
+static void store_str(struct sfu_config *c, const struct sfu_config_key *k,
+		      char *v)
+{
+	char **field = field_at(c, k);
+
+	free(*field);
+	*field = v;
+}
+
+static bool name_is(const char *want, const char *s, size_t len)
+{
+	return strlen(want) == len && memcmp(want, s, len) == 0;
+}
+
+static bool section_known(const char *sec, size_t len)
+{
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++)
+		if (name_is(keys[i].section, sec, len))
+			return true;
+	return false;
+}
+
+/* Index of the row for sec.key, or -1. */
+static int find_row(const char *sec, size_t seclen, const char *key,
+		    size_t keylen)
+{
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++)
+		if (name_is(keys[i].section, sec, seclen) &&
+		    name_is(keys[i].key, key, keylen))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The message for a section/key pair that is not in the table; line, if
+ * not 0, is appended to origin as in "file:12".
+ */
+static int fail_unknown(char **err, int rc, const char *origin, size_t line,
+			const char *sec, size_t seclen, const char *key,
+			size_t keylen)
+{
+	char s[SHOW_MAX + 4], k[SHOW_MAX + 4], at[24] = "";
+
+	if (line)
+		snprintf(at, sizeof(at), ":%zu", line);
+	show(s, sec, seclen);
+	if (!section_known(sec, seclen))
+		return fail(err, rc, "%s%s: unknown section [%s]", origin, at,
+			    s);
+	return fail(err, rc, "%s%s: unknown key '%s' in section [%s]", origin,
+		    at, show(k, key, keylen), s);
+}
+
+/* ---- value parsers ----------------------------------------------------- */
+
+/*
+ * Parse [s, s+len) as a decimal integer: an optional '-' and digits, no
+ * spaces, no '+', no hex. Huge values saturate instead of wrapping, so the
+ * bounds check that follows reports them as out of range.
+ */
+static bool parse_dec(const char *s, size_t len, long *out)
+{
+	bool neg = len > 0 && s[0] == '-';
+	size_t i = neg ? 1 : 0;
+	long long v = 0;
+
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (v < 1000000000000LL)
+			v = v * 10 + (s[i] - '0');
+	}
+	*out = (long)(neg ? -v : v);
+	return true;
+}
+
+static bool is_ip(const char *s, size_t len)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char addr[16];
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, addr) == 1 ||
+	       inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+static bool is_hostname(const char *s, size_t len)
+{
+	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '.')
+			return false;
+	}
+	return true;
+}
+
+/* ---- setters: validate v fully, then store; *why explains a refusal --- */
+
+static int set_string(struct sfu_config *c, const struct sfu_config_key *k,
+		      const char *v, char **why)
+{
+	(void)why;
+	store_str(c, k, v[0] ? sfu_xstrdup(v) : NULL);
+	return 0;
+}
+
+static int set_addr(struct sfu_config *c, const struct sfu_config_key *k,
+		    const char *v, char **why)
+{
+	char buf[SHOW_MAX + 4];
+
+	if (!is_ip(v, strlen(v)))
+		return fail(why, -EINVAL, "'%s' is not an IPv4 or IPv6 address",
+			    show(buf, v, strlen(v)));
+	store_str(c, k, sfu_xstrdup(v));
+	return 0;
+}
+
+/* Items are stored re-joined with bare commas, so users of the value can
+ * split it without trimming. */
+static int set_addrs(struct sfu_config *c, const struct sfu_config_key *k,
+		     const char *v, char **why)
+{
+	char *out = sfu_xmalloc(strlen(v) + 1), *o = out;
+	char buf[SHOW_MAX + 4];
+	const char *p = v;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		const char *b = p, *e = comma ? comma : p + strlen(p);
+
+		trim(&b, &e);
+		if (b == e) {
+			free(out);
+			return fail(why, -EINVAL, "empty item in address list");
+		}
+		if (!is_ip(b, (size_t)(e - b))) {
+			free(out);
+			return fail(why, -EINVAL,
+				    "'%s' is not an IPv4 or IPv6 address",
+				    show(buf, b, (size_t)(e - b)));
+		}
+		if (o != out)
+			*o++ = ',';
+		memcpy(o, b, (size_t)(e - b));
+		o += e - b;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*o = '\0';
+	store_str(c, k, out);
+	return 0;
+}
+
+static int set_hostport(struct sfu_config *c, const struct sfu_config_key *k,
+			const char *v, char **why)
+{
+	const char *colon, *host = v;
+	size_t hostlen;
+	char buf[SHOW_MAX + 4];
+	long port;
+	bool good;
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		host = v + 1;
+		hostlen = close ? (size_t)(close - host) : 0;
+		colon = close && close[1] == ':' ? close + 1 : NULL;
+		good = close && memchr(host, ':', hostlen) &&
+		       is_ip(host, hostlen);
+	} else {
+		colon = strrchr(v, ':');
+		hostlen = colon ? (size_t)(colon - v) : 0;
+		good = is_hostname(host, hostlen);
+	}
+	good = good && colon && parse_dec(colon + 1, strlen(colon + 1), &port) &&
+	       port >= 1 && port <= 65535;
+	if (!good)
+		return fail(why, -EINVAL,
+			    "'%s' is not host:port (IPv6 as [addr]:port)",
+			    show(buf, v, strlen(v)));
+	store_str(c, k, sfu_xstrdup(v));
+	return 0;
+}
+
+static int set_int(struct sfu_config *c, const struct sfu_config_key *k,
+		   const char *v, char **why)
+{
+	long n;
+
+	if (!parse_dec(v, strlen(v), &n) || n < k->min || n > k->max)
+		return fail(why, -EINVAL, "must be an integer between %ld and %ld",
+			    k->min, k->max);
+	*(int *)field_at(c, k) = (int)n;
+	return 0;
+}
+
+static int set_bool(struct sfu_config *c, const struct sfu_config_key *k,
+		    const char *v, char **why)
+{
+	/* Pairs: an even index is true, the odd one after it false. */
+	static const char *const words[] = { "true", "false", "yes", "no",
+					     "on",   "off",   "1",   "0" };
+
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(words); i++) {
+		if (strcasecmp(v, words[i]) == 0) {
+			*(bool *)field_at(c, k) = i % 2 == 0;
+			return 0;
+		}
+	}
+	return fail(why, -EINVAL, "must be true or false (or yes/no, on/off, 1/0)");
+}
+
+static int set_range(struct sfu_config *c, const struct sfu_config_key *k,
+		     const char *v, char **why)
+{
+	/* Start at v + 1 so that a leading '-' is a bad number, not a split. */
+	const char *dash = v[0] ? strchr(v + 1, '-') : NULL;
+	const char *lb = v, *le = dash, *hb = dash ? dash + 1 : NULL, *he;
+	long lo, hi;
+	int *field = field_at(c, k);
+
+	if (!dash)
+		goto bad;
+	he = hb + strlen(hb);
+	trim(&lb, &le);
+	trim(&hb, &he);
+	if (!parse_dec(lb, (size_t)(le - lb), &lo) ||
+	    !parse_dec(hb, (size_t)(he - hb), &hi) || lo < k->min ||
+	    hi > k->max || lo > hi)
+		goto bad;
+	field[0] = (int)lo;
+	field[1] = (int)hi;
+	return 0;
+bad:
+	return fail(why, -EINVAL, "must be LO-HI with %ld <= LO <= HI <= %ld",
+		    k->min, k->max);
+}
+
+static int set_level(struct sfu_config *c, const struct sfu_config_key *k,
+		     const char *v, char **why)
+{
+	for (int i = SFU_LOG_ERROR; i <= SFU_LOG_DEBUG; i++) {
+		enum sfu_log_level l = (enum sfu_log_level)i;
+		if (strcasecmp(v, sfu_log_level_name(l)) == 0) {
+			*(enum sfu_log_level *)field_at(c, k) = l;
+			return 0;
+		}
+	}
+	return fail(why, -EINVAL, "must be one of error, warn, info, debug");
+}
+
+typedef int (*setter_fn)(struct sfu_config *c, const struct sfu_config_key *k,
+			 const char *v, char **why);
+
+static const setter_fn setters[] = {
+	[SFU_CONF_STRING] = set_string,     [SFU_CONF_ADDR] = set_addr,
+	[SFU_CONF_ADDRS] = set_addrs,       [SFU_CONF_HOSTPORT] = set_hostport,
+	[SFU_CONF_INT] = set_int,           [SFU_CONF_BOOL] = set_bool,
+	[SFU_CONF_RANGE] = set_range,       [SFU_CONF_LEVEL] = set_level,
+};
+
+/*
+ * Apply v to row k. Strings are taken verbatim (a secret may well start
+ * with a space); every other type is trimmed first, so "8080 " from an
+ * environment variable is fine. An empty value unsets an optional key.
+ */
+static int set_key(struct sfu_config *c, const struct sfu_config_key *k,
+		   const char *v, const char *origin, char **err)
+{
+	const char *b = v, *e = v + strlen(v);
+	char *why = NULL, *tmp;
+	int rc;
+
+	if (k->type != SFU_CONF_STRING)
+		trim(&b, &e);
+	if (b == e && is_optional(k)) {
+		store_str(c, k, NULL);
+		return 0;
+	}
+	tmp = sfu_xstrndup(b, (size_t)(e - b));
+	rc = setters[k->type](c, k, tmp, &why);
+	free(tmp);
+	if (rc == 0)
+		return 0;
+	/* Belt and braces: no setter quotes a secret, but none ever may. */
+	rc = fail(err, rc, "%s: %s.%s: %s", origin, k->section, k->key,
+		  is_secret(k) ? "invalid value" : why);
+	free(why);
+	return rc;
+}
+
+int sfu_config_set(struct sfu_config *c, const char *section, const char *key,
+		   const char *value, const char *origin, char **err)
+{
+	int row = find_row(section, strlen(section), key, strlen(key));
+
+	if (!origin)
+		origin = "config";
+	if (row < 0)
+		return fail_unknown(err, -ENOENT, origin, 0, section,
+				    strlen(section), key, strlen(key));
+	return set_key(c, &keys[row], value ? value : "", origin, err);
+}
+
+/* ---- defaults and teardown -------------------------------------------- */
+
+void sfu_config_init(struct sfu_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++) {
+		const struct sfu_config_key *k = &keys[i];
+		char *err = NULL;
+
+		/* A default the setter refuses is a bug in the table above. */
+		if (set_key(c, k, k->def ? k->def : "", "default", &err) < 0) {
+			fprintf(stderr, "starling: bad built-in default: %s\n",
+				err);
+			abort();
+		}
+	}
+}
+
+void sfu_config_clear(struct sfu_config *c)
+{
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++)
+		if (is_pointer_type(keys[i].type))
+			store_str(c, &keys[i], NULL);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- the file: line scanner, then GKeyFile for the values --------------- */
+
+struct entry {
+	const struct sfu_config_key *k;
+	size_t line;
+	const char *val; /* trimmed raw value, still escaped */
+	size_t vallen;
+};
+
+struct scan {
+	const char *name;
+	size_t line;
+	const char *sec; /* current [section] in the input, NULL before one */
+	size_t seclen;
+	size_t seen[SFU_ARRAY_SIZE(keys)]; /* line of each row, 0 = unseen */
+	struct entry ents[SFU_ARRAY_SIZE(keys)]; /* no duplicates: fits */
+	size_t nents;
+	char **err;
+};
+
+static int scan_fail(struct scan *s, const char *what)
+{
+	return fail(s->err, -EINVAL, "%s:%zu: %s", s->name, s->line, what);
+}
+
+static int scan_header(struct scan *s, const char *b, const char *e)
+{
+	const char *close = memchr(b, ']', (size_t)(e - b));
+
+	if (!close)
+		return scan_fail(s, "unterminated [section] header");
+	if (close + 1 != e)
+		return scan_fail(s, "unexpected text after [section] header");
+	s->sec = b + 1;
+	s->seclen = (size_t)(close - s->sec);
+	if (section_known(s->sec, s->seclen))
+		return 0;
+	/* Not -ENOENT: a caller must not mistake this for a missing file. */
+	return fail_unknown(s->err, -EINVAL, s->name, s->line, s->sec,
+			    s->seclen, "", 0);
+}
+
+static int scan_keyval(struct scan *s, const char *b, const char *e)
+{
+	const char *eq = memchr(b, '=', (size_t)(e - b));
+	const char *kb = b, *ke = eq, *vb, *ve = e;
+	char buf[SHOW_MAX + 4];
+	int row;
+
+	if (!eq)
+		return scan_fail(s, "expected 'key = value', a [section] header "
+				    "or a # comment");
+	trim(&kb, &ke);
+	if (kb == ke)
+		return scan_fail(s, "missing key name before '='");
+	if (!s->sec)
+		return fail(s->err, -EINVAL,
+			    "%s:%zu: key '%s' comes before any [section] header",
+			    s->name, s->line, show(buf, kb, (size_t)(ke - kb)));
+	row = find_row(s->sec, s->seclen, kb, (size_t)(ke - kb));
+	if (row < 0)
+		return fail_unknown(s->err, -EINVAL, s->name, s->line, s->sec,
+				    s->seclen, kb, (size_t)(ke - kb));
+	if (s->seen[row])
+		return fail(s->err, -EINVAL,
+			    "%s:%zu: duplicate key %s.%s (first set on line %zu)",
+			    s->name, s->line, keys[row].section, keys[row].key,
+			    s->seen[row]);
+	s->seen[row] = s->line;
+	vb = eq + 1;
+	trim(&vb, &ve);
+	s->ents[s->nents++] = (struct entry){ &keys[row], s->line, vb,
+					      (size_t)(ve - vb) };
+	return 0;
+}
+
+/* One physical line [b, e) without its '\n'. */
+static int scan_line(struct scan *s, const char *b, const char *e)
+{
+	if (e > b && e[-1] == '\r')
+		e--;
+	if (memchr(b, '\0', (size_t)(e - b)))
+		return scan_fail(s, "NUL byte (not a text file?)");
+	trim(&b, &e);
+	if (b == e || *b == '#' || *b == ';')
+		return 0;
+	for (const char *p = b; p < e; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return scan_fail(s, "control character in line");
+	if (*b == '[')
+		return scan_header(s, b, e);
+	return scan_keyval(s, b, e);
+}
+
+static int scan_all(struct scan *s, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		int rc;
+
+		s->line++;
+		rc = scan_line(s, p, eol);
+		if (rc < 0)
+			return rc;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+/* GKeyFile input holding only what the scanner accepted. */
+static GString *normalise(const struct scan *s)
+{
+	GString *out = g_string_new(NULL);
+	const char *cur = NULL;
+
+	for (size_t i = 0; i < s->nents; i++) {
+		const struct entry *en = &s->ents[i];
+
+		if (en->k->section != cur) {
+			cur = en->k->section;
+			g_string_append_printf(out, "[%s]\n", cur);
+		}
+		g_string_append_printf(out, "%s=", en->k->key);
+		g_string_append_len(out, en->val, (gssize)en->vallen);
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+/* Unescape each value with GKeyFile and apply it, in file order. */
+static int apply_entries(struct sfu_config *c, const struct scan *s,
+			 GKeyFile *kf, char **err)
+{
+	for (size_t i = 0; i < s->nents; i++) {
+		const struct entry *en = &s->ents[i];
+		char *origin = sfu_xasprintf("%s:%zu", s->name, en->line);
+		GError *gerr = NULL;
+		char *v = g_key_file_get_string(kf, en->k->section, en->k->key,
+						&gerr);
+		int rc;
+
+		/* GKeyFile's own message quotes the value: never pass it on. */
+		if (!v) {
+			bool enc = gerr->domain == G_KEY_FILE_ERROR &&
+				   gerr->code == G_KEY_FILE_ERROR_UNKNOWN_ENCODING;
+			rc = fail(err, -EINVAL, "%s: %s.%s: %s", origin,
+				  en->k->section, en->k->key,
+				  enc ? "value is not valid UTF-8"
+				      : "value cannot be read");
+			g_error_free(gerr);
+		} else {
+			rc = set_key(c, en->k, v, origin, err);
+			g_free(v);
+		}
+		free(origin);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int sfu_config_load_data(struct sfu_config *c, const char *data, size_t len,
+			 const char *name, char **err)
+{
+	struct scan *s = sfu_xcalloc(1, sizeof(*s));
+	GKeyFile *kf = NULL;
+	GString *norm = NULL;
+	GError *gerr = NULL;
+	int rc;
+
+	s->name = name ? name : "config";
+	s->err = err;
+	rc = scan_all(s, data, len);
+	if (rc < 0)
+		goto out;
+	norm = normalise(s);
+	kf = g_key_file_new();
+	if (!g_key_file_load_from_data(kf, norm->str, norm->len,
+				       G_KEY_FILE_NONE, &gerr)) {
+		/* The scanner should have caught whatever GKeyFile refuses. */
+		rc = fail(err, -EINVAL, "%s: cannot parse", s->name);
+		g_error_free(gerr);
+		goto out;
+	}
+	rc = apply_entries(c, s, kf, err);
+out:
+	if (kf)
+		g_key_file_free(kf);
+	if (norm)
+		g_string_free(norm, TRUE);
+	free(s);
+	return rc;
+}
+
+int sfu_config_load_file(struct sfu_config *c, const char *path, char **err)
+{
+	GError *gerr = NULL;
+	char *data = NULL;
+	gsize len = 0;
+	int rc;
+
+	if (!g_file_get_contents(path, &data, &len, &gerr)) {
+		rc = gerr->code == G_FILE_ERROR_NOENT	? -ENOENT :
+		     gerr->code == G_FILE_ERROR_ACCES	? -EACCES :
+		     gerr->code == G_FILE_ERROR_ISDIR	? -EISDIR : -EIO;
+		g_error_free(gerr);
+		return fail(err, rc, "%s: %s", path, strerror(-rc));
+	}
+	rc = sfu_config_load_data(c, data, len, path, err);
+	g_free(data);
+	return rc;
+}
+
+/* ---- environment -------------------------------------------------------- */
+
+#define ENV_PREFIX "STARLING_"
+
+/* One STARLING_<SECTION>_<KEY>=value entry; name has namelen bytes. */
+static int apply_env_one(struct sfu_config *c, const char *name,
+			 size_t namelen, const char *value, char **err)
+{
+	const char *rest = name + strlen(ENV_PREFIX);
+	size_t restlen = namelen - strlen(ENV_PREFIX), seclen;
+	const char *us = memchr(rest, '_', restlen);
+	char buf[SHOW_MAX + 4], *origin, *lower;
+	int rc;
+
+	if (strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") < restlen ||
+	    !us || us == rest || us + 1 == rest + restlen)
+		return fail(err, -ENOENT,
+			    "env %s: not a setting (expected "
+			    "STARLING_<SECTION>_<KEY> in upper case)",
+			    show(buf, name, namelen));
+	/* Lower-case section and key into one buffer, split at the '_'. */
+	lower = sfu_xstrndup(rest, restlen);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	seclen = (size_t)(us - rest);
+	lower[seclen] = '\0';
+	origin = sfu_xasprintf("env %s", show(buf, name, namelen));
+	rc = sfu_config_set(c, lower, lower + seclen + 1, value, origin, err);
+	free(origin);
+	free(lower);
+	return rc;
+}
+
+int sfu_config_apply_env(struct sfu_config *c, char *const *envp, char **err)
+{
+	for (char *const *e = envp; e && *e; e++) {
+		const char *eq;
+		int rc;
+
+		if (strncmp(*e, ENV_PREFIX, strlen(ENV_PREFIX)) != 0)
+			continue;
+		eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		rc = apply_env_one(c, *e, (size_t)(eq - *e), eq + 1, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- cross-key checks --------------------------------------------------- */
+
+/*
+ * Parse an IP literal into 16 bytes. Returns its family, or 0 if s is not
+ * one; *any tells whether it is the wildcard 0.0.0.0 or ::.
+ */
+static int addr_parse(const char *s, unsigned char out[16], bool *any)
+{
+	static const unsigned char zero[16];
+	int family = 0;
+
+	memset(out, 0, 16);
+	if (s && inet_pton(AF_INET, s, out) == 1)
+		family = AF_INET;
+	else if (s && inet_pton(AF_INET6, s, out) == 1)
+		family = AF_INET6;
+	*any = memcmp(out, zero, 16) == 0;
+	return family;
+}
+
+/*
+ * Two TCP binds on one port could clash: the same address, or either one
+ * a wildcard (a dual-stack :: also takes 0.0.0.0's port on Linux).
+ */
+static bool binds_overlap(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+	bool xany, yany;
+	int fa = addr_parse(a, x, &xany), fb = addr_parse(b, y, &yany);
+
+	if (!fa || !fb)
+		return false;
+	return xany || yany || (fa == fb && memcmp(x, y, 16) == 0);
+}
+
+/*
+ * Does a comma-separated address list hold 0.0.0.0 or ::? Those are fine
+ * to bind but mean nothing to a peer told to send media there.
+ */
+static bool has_wildcard(const char *list)
+{
+	char ip[INET6_ADDRSTRLEN + 1];
+	unsigned char a[16];
+	bool any;
+
+	for (const char *p = list; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(p, ","), p);
+		if (addr_parse(ip, a, &any) && any)
+			return true;
+	}
+	return false;
+}
+
+int sfu_config_validate(const struct sfu_config *c, char **err)
+{
+	bool turn = c->media_turn_server != NULL;
+
+	if (c->media_port_max - c->media_port_min < 1)
+		return fail(err, -EINVAL,
+			    "media.port_range: %d-%d must hold at least 2 ports",
+			    c->media_port_min, c->media_port_max);
+	/* Without a secret the admin listener never opens, so no clash. */
+	if (c->admin_secret && c->admin_port == c->http_port &&
+	    binds_overlap(c->http_bind, c->admin_bind))
+		return fail(err, -EINVAL,
+			    "admin.port: %d is also http.port and the binds "
+			    "%s and %s overlap", c->admin_port, c->http_bind,
+			    c->admin_bind);
+	if (turn != (c->media_turn_username != NULL) ||
+	    turn != (c->media_turn_password != NULL))
+		return fail(err, -EINVAL,
+			    "media.turn_server, turn_username and turn_password "
+			    "must be set together");
+	if (c->media_ips && has_wildcard(c->media_ips))
+		return fail(err, -EINVAL,
+			    "media.ips: 0.0.0.0 or :: is not an address peers "
+			    "can reach");
+	if (c->media_public_ip && has_wildcard(c->media_public_ip))
+		return fail(err, -EINVAL,
+			    "media.public_ip: 0.0.0.0 or :: is not an address "
+			    "peers can reach");
+	return 0;
+}

@@ -1,0 +1,388 @@
+/*
+ * http.c - libwebsockets glue for the public listener.
+ *
+ * Mounts: "/" serves html_root as files (lws refuses paths that climb out
+ * of it), "/healthz" is answered here. WebSocket upgrades are accepted
+ * only on /ws, by the "starling" protocol, which lws picks by default
+ * because browsers send no subprotocol.
+ *
+ * Each WebSocket connection is a struct conn (lws's per-session data): it
+ * reassembles fragmented messages up to signaling.max_message, and queues
+ * outgoing frames, at most SEND_QUEUE_MAX bytes, so a client that does
+ * not read cannot make the server grow without bound. Closing is always
+ * deferred to the writeable callback, after the queued frames.
+ */
+#define SFU_LOG_MODULE "http"
+#include "http.h"
+
+#include <libwebsockets.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "log.h"
+
+#define SEND_QUEUE_MAX (1024 * 1024)
+
+struct sfu_http {
+	const struct sfu_config *cfg;
+	struct sfu_signaling *sig;
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+	lws_sorted_usec_list_t tick;
+	char *html_root;
+	struct lws_http_mount mounts[2];
+};
+
+struct frame {
+	struct frame *next;
+	size_t len;
+	unsigned char buf[]; /* LWS_PRE bytes of headroom, then the text */
+};
+
+struct conn {
+	struct lws *wsi;
+	struct sfu_session *sess;
+	struct frame *head, *tail;
+	size_t queued;
+	char *rx;
+	size_t rx_len, rx_cap;
+	bool in_message, rx_binary, oversize;
+	bool close_pending;
+	int close_code;
+	char close_reason[64];
+};
+
+static struct sfu_http *http_of(struct lws *wsi)
+{
+	return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- transport ops for signaling -------------------------------------- */
+
+static void conn_close(void *transport, int code, const char *reason)
+{
+	struct conn *c = transport;
+
+	if (c->close_pending)
+		return;
+	c->close_pending = true;
+	c->close_code = code;
+	sfu_strlcpy(c->close_reason, reason, sizeof(c->close_reason));
+	lws_callback_on_writable(c->wsi);
+}
+
+static void conn_send(void *transport, const char *text, size_t len)
+{
+	struct conn *c = transport;
+	struct frame *f;
+
+	if (c->close_pending)
+		return;
+	if (c->queued + len > SEND_QUEUE_MAX) {
+		log_warn("closing a socket whose client does not read");
+		conn_close(c, SFU_CLOSE_POLICY, "send queue overflow");
+		return;
+	}
+	f = sfu_xmalloc(sizeof(*f) + LWS_PRE + len);
+	f->next = NULL;
+	f->len = len;
+	memcpy(f->buf + LWS_PRE, text, len);
+	if (c->tail)
+		c->tail->next = f;
+	else
+		c->head = f;
+	c->tail = f;
+	c->queued += len;
+	lws_callback_on_writable(c->wsi);
+}
+
+static const struct sfu_transport_ops conn_ops = {
+	.send = conn_send,
+	.close = conn_close,
+};
+
+static void conn_release(struct conn *c)
+{
+	struct frame *f, *next;
+
+	for (f = c->head; f; f = next) {
+		next = f->next;
+		free(f);
+	}
+	c->head = c->tail = NULL;
+	free(c->rx);
+	c->rx = NULL;
+}
+
+/* ---- WebSocket -------------------------------------------------------- */
+
+static bool is_ws_path(struct lws *wsi)
+{
+	char uri[16];
+
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
+		return false;
+	return strcmp(uri, "/ws") == 0;
+}
+
+static void conn_receive(struct sfu_http *h, struct conn *c, const void *in,
+			 size_t len)
+{
+	size_t max = (size_t)h->cfg->signaling_max_message;
+
+	if (!c->in_message) {
+		c->in_message = true;
+		c->oversize = false;
+		c->rx_len = 0;
+		c->rx_binary = lws_frame_is_binary(c->wsi);
+	}
+	if (!c->oversize && c->rx_len + len > max) {
+		c->oversize = true;
+		sfu_signaling_too_large(h->sig, c->sess);
+	}
+	if (!c->oversize) {
+		if (c->rx_len + len > c->rx_cap) {
+			c->rx_cap = SFU_MIN(SFU_MAX(c->rx_cap * 2, c->rx_len + len),
+					    max);
+			c->rx = sfu_xrealloc(c->rx, c->rx_cap);
+		}
+		memcpy(c->rx + c->rx_len, in, len);
+		c->rx_len += len;
+	}
+	if (lws_is_final_fragment(c->wsi) &&
+	    lws_remaining_packet_payload(c->wsi) == 0) {
+		c->in_message = false;
+		if (!c->oversize)
+			sfu_signaling_receive(h->sig, c->sess, c->rx, c->rx_len,
+					      c->rx_binary);
+	}
+}
+
+static int conn_writeable(struct conn *c)
+{
+	struct frame *f = c->head;
+
+	if (f) {
+		int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len,
+				  LWS_WRITE_TEXT);
+		if (n < (int)f->len)
+			return -1;
+		c->head = f->next;
+		if (!c->head)
+			c->tail = NULL;
+		c->queued -= f->len;
+		free(f);
+		if (c->head) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+	}
+	if (c->close_pending) {
+		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
+				 (unsigned char *)c->close_reason,
+				 strlen(c->close_reason));
+		return -1;
+	}
+	return 0;
+}
+
+static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+		       void *user, void *in, size_t len)
+{
+	struct conn *c = user;
+	struct sfu_http *h;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return is_ws_path(wsi) ? 0 : -1;
+	case LWS_CALLBACK_ESTABLISHED:
+		h = http_of(wsi);
+		memset(c, 0, sizeof(*c));
+		c->wsi = wsi;
+		c->sess = sfu_signaling_open(h->sig, &conn_ops, c);
+		return 0;
+	case LWS_CALLBACK_RECEIVE:
+		if (c->sess)
+			conn_receive(http_of(wsi), c, in, len);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return c->sess ? conn_writeable(c) : 0;
+	case LWS_CALLBACK_CLOSED:
+		if (c->sess)
+			sfu_signaling_closed(http_of(wsi)->sig, c->sess);
+		c->sess = NULL;
+		conn_release(c);
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* A worker posted events, or a signal asked us to stop. */
+		h = lws_context_user(lws_get_context(wsi));
+		if (h)
+			sfu_signaling_deliver(h->sig);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- plain HTTP: /healthz --------------------------------------------- */
+
+static const char health_body[] = "{\"status\":\"ok\"}";
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			 void *user, void *in, size_t len)
+{
+	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
+					  *end = buf + sizeof(buf) - 1;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK,
+						"application/json",
+						sizeof(health_body) - 1, &p, end) ||
+		    lws_add_http_header_by_name(wsi,
+						(const unsigned char *)"cache-control:",
+						(const unsigned char *)"no-store",
+						8, &p, end) ||
+		    lws_finalize_write_http_header(wsi, start, &p, end))
+			return 1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		memcpy(start, health_body, sizeof(health_body) - 1);
+		if (lws_write(wsi, start, sizeof(health_body) - 1,
+			      LWS_WRITE_HTTP_FINAL) < 0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "starling-http", http_callback, 0, 0, 0, NULL, 0 },
+	{ "starling", ws_callback, sizeof(struct conn), 4096, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+/* Make "starling" the protocol for upgrades that name none. */
+static const struct lws_protocol_vhost_options pvo_default = {
+	NULL, NULL, "default", "1"
+};
+static const struct lws_protocol_vhost_options pvo = {
+	NULL, &pvo_default, "starling", ""
+};
+
+/* ---- lifecycle -------------------------------------------------------- */
+
+static void lws_log_emit(int level, const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	sfu_log(level == LLL_ERR ? SFU_LOG_ERROR : SFU_LOG_WARN, "lws", "%.*s",
+		(int)n, line);
+}
+
+static void on_tick(lws_sorted_usec_list_t *sul)
+{
+	struct sfu_http *h = lws_container_of(sul, struct sfu_http, tick);
+
+	sfu_signaling_tick(h->sig, sfu_now_ms());
+	lws_sul_schedule(h->ctx, 0, &h->tick, on_tick, LWS_US_PER_SEC);
+}
+
+static void setup_mounts(struct sfu_http *h)
+{
+	struct lws_http_mount *files = &h->mounts[0], *health = &h->mounts[1];
+
+	files->mountpoint = "/";
+	files->mountpoint_len = 1;
+	files->origin = h->html_root;
+	files->def = "index.html";
+	files->origin_protocol = LWSMPRO_FILE;
+	files->mount_next = health;
+
+	health->mountpoint = "/healthz";
+	health->mountpoint_len = 8;
+	health->protocol = "starling-http";
+	health->origin_protocol = LWSMPRO_CALLBACK;
+}
+
+static const char *bind_iface(const char *addr)
+{
+	/* lws binds every address (v4 and v6) for NULL. */
+	if (!addr || strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0)
+		return NULL;
+	return addr;
+}
+
+struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
+			      struct sfu_signaling *sig, const char *html_root)
+{
+	struct sfu_http *h = sfu_xcalloc(1, sizeof(*h));
+	struct lws_context_creation_info info;
+
+	h->cfg = cfg;
+	h->sig = sig;
+	h->html_root = sfu_xstrdup(html_root);
+	setup_mounts(h);
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
+
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.user = h;
+	h->ctx = lws_create_context(&info);
+	if (!h->ctx) {
+		log_error("cannot create the HTTP context");
+		goto fail;
+	}
+	memset(&info, 0, sizeof(info));
+	info.vhost_name = "public";
+	info.port = cfg->http_port;
+	info.iface = bind_iface(cfg->http_bind);
+	info.protocols = protocols;
+	info.pvo = &pvo;
+	info.mounts = h->mounts;
+	info.user = h;
+	h->vhost = lws_create_vhost(h->ctx, &info);
+	if (!h->vhost) {
+		log_error("cannot listen on %s:%d", cfg->http_bind, cfg->http_port);
+		goto fail;
+	}
+	sfu_signaling_set_wake(sig, sfu_http_wake, h);
+	lws_sul_schedule(h->ctx, 0, &h->tick, on_tick, LWS_US_PER_SEC);
+	log_info("listening on http://%s:%d/ (files from %s)", cfg->http_bind,
+		 cfg->http_port, h->html_root);
+	return h;
+fail:
+	sfu_http_free(h);
+	return NULL;
+}
+
+void sfu_http_run(struct sfu_http *h, volatile sig_atomic_t *stop)
+{
+	while (!*stop)
+		if (lws_service(h->ctx, 0) < 0)
+			break;
+}
+
+void sfu_http_wake(void *arg)
+{
+	struct sfu_http *h = arg;
+
+	if (h && h->ctx)
+		lws_cancel_service(h->ctx);
+}
+
+void sfu_http_free(struct sfu_http *h)
+{
+	if (!h)
+		return;
+	if (h->ctx) {
+		sfu_signaling_set_wake(h->sig, NULL, NULL);
+		lws_context_destroy(h->ctx);
+	}
+	free(h->html_root);
+	free(h);
+}

@@ -1,0 +1,64 @@
+/*
+ * room.h - a worker's rooms and the membership rules of the contract.
+ *
+ * Each media worker owns one struct sfu_rooms: its rooms, their
+ * participants, and a session -> participant index. Everything here runs
+ * on that worker's thread only, so nothing is locked. Outcomes are told
+ * through the emit hook (see cmd.h), which renders and delivers them.
+ */
+#ifndef SFU_ROOM_H
+#define SFU_ROOM_H
+
+#include "common.h"
+
+#include "cmd.h"
+#include "participant.h"
+
+struct sfu_room_limits {
+	int max_participants; /* default per room */
+	int max_rooms;        /* across all workers, see room_count */
+	bool auto_create;     /* join creates a missing room */
+	int resume_grace_ms;  /* 0 = a dropped socket leaves at once */
+	int max_tracks;       /* per participant */
+	int *room_count;      /* shared by all workers, updated atomically */
+};
+
+struct sfu_rooms;
+struct sfu_room;
+
+/* lim is copied. emit is called synchronously for every outcome. */
+struct sfu_rooms *sfu_rooms_new(const struct sfu_room_limits *lim,
+				sfu_emit_fn emit, void *emit_ctx);
+/* Frees every room and participant without emitting anything. */
+void sfu_rooms_free(struct sfu_rooms *rs);
+
+/* Carry out one command from the control thread. */
+void sfu_rooms_handle(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
+		      int64_t now_ms);
+
+/* Remove detached participants whose grace period ended. */
+void sfu_rooms_tick(struct sfu_rooms *rs, int64_t now_ms);
+
+/*
+ * Create an empty room that stays until closed (the admin API's rooms).
+ * max_participants 0 takes the default. Returns 0, -EEXIST, -ENOSPC
+ * (server room limit) or -EINVAL (bad name).
+ */
+int sfu_rooms_create(struct sfu_rooms *rs, const char *name,
+		     int max_participants, int64_t now_ms);
+
+size_t sfu_rooms_count(const struct sfu_rooms *rs);
+size_t sfu_rooms_participant_total(const struct sfu_rooms *rs);
+struct sfu_room *sfu_rooms_find(const struct sfu_rooms *rs, const char *name);
+/* The participant attached to session, or NULL. */
+struct sfu_participant *sfu_rooms_by_session(const struct sfu_rooms *rs,
+					     uint64_t session);
+
+const char *sfu_room_name(const struct sfu_room *r);
+int sfu_room_max_participants(const struct sfu_room *r);
+int64_t sfu_room_created_at(const struct sfu_room *r);
+size_t sfu_room_participant_count(const struct sfu_room *r);
+const struct sfu_participant *sfu_room_participant_at(const struct sfu_room *r,
+						      size_t i);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * worker.c - the media worker thread.
+ *
+ * States: created -> running (thread started, loop spinning) -> stopped
+ * (loop quit, rooms freed on the worker thread, thread joined).
+ *
+ * The loop runs two sources of its own: the mailbox source, ready whenever
+ * commands are queued (the mailbox wakes the context on its empty ->
+ * non-empty edge), and a 250 ms tick that expires resume deadlines. Media
+ * sources (ICE agents, timers) will attach to the same context, so all of
+ * a room's work stays on one thread and nothing it owns is locked.
+ */
+#define SFU_LOG_MODULE "worker"
+#include "worker.h"
+
+#include <glib.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "log.h"
+
+#define TICK_MS 250
+
+struct sfu_worker {
+	struct sfu_worker_opts opts;
+	GMainContext *ctx;
+	GMainLoop *loop;
+	struct sfu_mailbox *mailbox;
+	struct sfu_rooms *rooms;
+	pthread_t thread;
+	bool started;
+};
+
+/* A synchronous call from the control plane (sfu_worker_call). */
+struct call {
+	struct sfu_cmd base; /* type unused; identifies via fn != NULL */
+	void (*fn)(struct sfu_rooms *rooms, void *arg);
+	void *arg;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
+	bool done;
+};
+
+/* Commands, calls and the stop request share the mailbox; the latter two
+ * carry marker types no real command uses. Stopping through the mailbox
+ * (not g_main_loop_quit from outside) cannot be lost if it comes before
+ * the loop starts running. */
+#define CALL_MARKER ((enum sfu_cmd_type)-1)
+#define STOP_MARKER ((enum sfu_cmd_type)-2)
+
+struct mailbox_source {
+	GSource base;
+	struct sfu_worker *w;
+};
+
+static void wake(void *arg)
+{
+	g_main_context_wakeup(arg);
+}
+
+static void run_call(struct sfu_worker *w, struct call *c)
+{
+	c->fn(w->rooms, c->arg);
+	pthread_mutex_lock(&c->lock);
+	c->done = true;
+	pthread_cond_signal(&c->done_cv);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void drain(struct sfu_worker *w)
+{
+	struct sfu_mailbox_node *n = sfu_mailbox_take_all(w->mailbox), *next;
+	int64_t now = sfu_now_ms();
+
+	for (; n; n = next) {
+		struct sfu_cmd *cmd = SFU_CONTAINER_OF(n, struct sfu_cmd, node);
+		next = n->next;
+		if (cmd->type == CALL_MARKER) {
+			run_call(w, (struct call *)cmd);
+			continue; /* the caller owns and frees it */
+		}
+		if (cmd->type == STOP_MARKER)
+			g_main_loop_quit(w->loop);
+		else
+			sfu_rooms_handle(w->rooms, cmd, now);
+		sfu_cmd_free(cmd);
+	}
+}
+
+static gboolean mb_prepare(GSource *src, gint *timeout)
+{
+	*timeout = -1;
+	return sfu_mailbox_pending(((struct mailbox_source *)src)->w->mailbox);
+}
+
+static gboolean mb_check(GSource *src)
+{
+	return sfu_mailbox_pending(((struct mailbox_source *)src)->w->mailbox);
+}
+
+static gboolean mb_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	drain(((struct mailbox_source *)src)->w);
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs mailbox_funcs = {
+	.prepare = mb_prepare,
+	.check = mb_check,
+	.dispatch = mb_dispatch,
+};
+
+static gboolean on_tick(gpointer data)
+{
+	struct sfu_worker *w = data;
+
+	sfu_rooms_tick(w->rooms, sfu_now_ms());
+	return G_SOURCE_CONTINUE;
+}
+
+static void *thread_main(void *arg)
+{
+	struct sfu_worker *w = arg;
+	GSource *mb, *tick;
+
+	g_main_context_push_thread_default(w->ctx);
+	mb = g_source_new(&mailbox_funcs, sizeof(struct mailbox_source));
+	((struct mailbox_source *)mb)->w = w;
+	g_source_attach(mb, w->ctx);
+	tick = g_timeout_source_new(TICK_MS);
+	g_source_set_callback(tick, on_tick, w, NULL);
+	g_source_attach(tick, w->ctx);
+
+	log_debug("worker %d running", w->opts.index);
+	g_main_loop_run(w->loop);
+
+	/* Commands queued before the stop still run, so nothing leaks. */
+	drain(w);
+	g_source_destroy(tick);
+	g_source_unref(tick);
+	g_source_destroy(mb);
+	g_source_unref(mb);
+	sfu_rooms_free(w->rooms);
+	w->rooms = NULL;
+	g_main_context_pop_thread_default(w->ctx);
+	log_debug("worker %d stopped", w->opts.index);
+	return NULL;
+}
+
+struct sfu_worker *sfu_worker_new(const struct sfu_worker_opts *opts)
+{
+	struct sfu_worker *w = sfu_xcalloc(1, sizeof(*w));
+
+	w->opts = *opts;
+	w->ctx = g_main_context_new();
+	w->loop = g_main_loop_new(w->ctx, FALSE);
+	w->mailbox = sfu_mailbox_new(wake, w->ctx);
+	w->rooms = sfu_rooms_new(&opts->limits, opts->emit, opts->emit_ctx);
+	return w;
+}
+
+int sfu_worker_start(struct sfu_worker *w)
+{
+	int rc = pthread_create(&w->thread, NULL, thread_main, w);
+
+	if (rc != 0)
+		return -rc;
+	w->started = true;
+	return 0;
+}
+
+void sfu_worker_post(struct sfu_worker *w, struct sfu_cmd *cmd)
+{
+	sfu_mailbox_post(w->mailbox, &cmd->node);
+}
+
+void sfu_worker_call(struct sfu_worker *w,
+		     void (*fn)(struct sfu_rooms *rooms, void *arg), void *arg)
+{
+	struct call c;
+
+	memset(&c, 0, sizeof(c));
+	c.base.type = CALL_MARKER;
+	c.fn = fn;
+	c.arg = arg;
+	if (!w->started) {
+		fn(w->rooms, arg);
+		return;
+	}
+	pthread_mutex_init(&c.lock, NULL);
+	pthread_cond_init(&c.done_cv, NULL);
+	sfu_mailbox_post(w->mailbox, &c.base.node);
+	pthread_mutex_lock(&c.lock);
+	while (!c.done)
+		pthread_cond_wait(&c.done_cv, &c.lock);
+	pthread_mutex_unlock(&c.lock);
+	pthread_mutex_destroy(&c.lock);
+	pthread_cond_destroy(&c.done_cv);
+}
+
+void sfu_worker_stop(struct sfu_worker *w)
+{
+	if (!w->started)
+		return;
+	sfu_mailbox_post(w->mailbox, &sfu_cmd_new(STOP_MARKER, 0)->node);
+	pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+void sfu_worker_free(struct sfu_worker *w)
+{
+	if (!w)
+		return;
+	sfu_worker_stop(w);
+	sfu_rooms_free(w->rooms);
+	sfu_mailbox_free(w->mailbox, sfu_cmd_free_node);
+	g_main_loop_unref(w->loop);
+	g_main_context_unref(w->ctx);
+	free(w);
+}
+
+int sfu_worker_index(const struct sfu_worker *w)
+{
+	return w->opts.index;
+}
+
+int sfu_worker_for_room(const char *name, int n)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return n > 0 ? (int)(h % (uint32_t)n) : 0;
+}
