@@ -3,25 +3,21 @@
  * from it: built-in defaults, an INI file, STARLING_* environment variables
  * and, through sfu_config_set(), command-line flags.
  *
- * The table is the single source of truth. Defaults are the "def" text of
- * each row run through the same setter a file value goes through, so a
- * default can never be something the parser would refuse. Setters check a
- * value completely before they touch the struct, so a rejected value leaves
- * the previous one in place.
+ * The table is the single source of truth: each default is its row's text
+ * run through the same setter as a file value, so a default can never be
+ * something the parser refuses. Setters check a value fully before they
+ * store it, so a refused value leaves the previous one in place.
  *
- * Loading a file takes two passes. GKeyFile reports no line numbers, so our
- * own line scanner goes first: it checks the syntax, rejects unknown
- * sections and keys and duplicate keys, and remembers the line of every
- * key. It then hands GKeyFile a normalised copy holding only the section
- * headers and key=value lines, GKeyFile unescapes the values (\s \t \n \r
- * \\ as it always does), and they are applied in file order with
- * "name:line" as their origin. Syntax errors anywhere are therefore
- * reported before bad values.
+ * A file takes two passes, because GKeyFile reports no line numbers. Our
+ * line scanner checks the syntax, refuses unknown sections, unknown keys
+ * and duplicate keys, and notes each key's line; GKeyFile then parses a
+ * copy holding only the accepted lines and unescapes the values (\s \t \n
+ * \r \\), which are applied in file order as "name:line". Syntax errors
+ * anywhere are thus reported before bad values.
  *
- * A key may appear only once in a file: a second occurrence is an error
- * naming the first line, because a silent "last one wins" hides the very
- * mistake (an edited copy of a line left below the original) it would
- * resolve. Environment variables and flags override the file as usual.
+ * A key may appear once per file: a second one is an error naming the
+ * first line, since "last one wins" would silently resolve exactly the
+ * mistake (an edited copy left below the original) worth reporting.
  */
 #include "config.h"
 
@@ -80,10 +76,8 @@ static const struct sfu_config_key keys[] = {
 
 /* A RANGE row stores two ints side by side; the setter relies on it. */
 _Static_assert(offsetof(struct sfu_config, media_port_max) ==
-		       offsetof(struct sfu_config, media_port_min) + sizeof(int),
+	       offsetof(struct sfu_config, media_port_min) + sizeof(int),
 	       "media_port_min/max must be adjacent");
-_Static_assert(sizeof(enum sfu_log_level) == sizeof(int),
-	       "log_level is stored as an int-sized enum");
 
 /* Longest piece of user text quoted in an error message. */
 #define SHOW_MAX 40
@@ -93,8 +87,6 @@ const struct sfu_config_key *sfu_config_keys(size_t *n)
 	*n = SFU_ARRAY_SIZE(keys);
 	return keys;
 }
-
-/* ---- small helpers ---------------------------------------------------- */
 
 /* Store a formatted message in *err (if err is not NULL) and return rc. */
 static SFU_PRINTF(3, 4) int fail(char **err, int rc, const char *fmt, ...)
@@ -117,31 +109,21 @@ static SFU_PRINTF(3, 4) int fail(char **err, int rc, const char *fmt, ...)
  */
 static const char *show(char *buf, const char *s, size_t len)
 {
-	size_t i, n = SFU_MIN(len, (size_t)SHOW_MAX);
+	size_t n = SFU_MIN(len, (size_t)SHOW_MAX);
 
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		buf[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-	}
-	if (len > n) {
-		memcpy(buf + i, "...", 3);
-		i += 3;
-	}
-	buf[i] = '\0';
+	/* char may be signed: bytes >= 0x80 are negative and become '?'. */
+	for (size_t i = 0; i < n; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	strcpy(buf + n, len > n ? "..." : "");
 	return buf;
 }
 
-static bool is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* Shrink [*b, *e) to drop blanks at both ends. */
+/* Shrink [*b, *e) to drop blanks (space, tab) at both ends. */
 static void trim(const char **b, const char **e)
 {
-	while (*b < *e && is_blank(**b))
+	while (*b < *e && (**b == ' ' || **b == '\t'))
 		(*b)++;
-	while (*e > *b && is_blank((*e)[-1]))
+	while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
 		(*e)--;
 }
 
@@ -182,29 +164,18 @@ static bool name_is(const char *want, const char *s, size_t len)
 	return strlen(want) == len && memcmp(want, s, len) == 0;
 }
 
-static bool section_known(const char *sec, size_t len)
-{
-	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++)
-		if (name_is(keys[i].section, sec, len))
-			return true;
-	return false;
-}
-
-/* Index of the row for sec.key, or -1. */
+/* Index of the row for sec.key (any key of sec if key is NULL), or -1. */
 static int find_row(const char *sec, size_t seclen, const char *key,
 		    size_t keylen)
 {
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(keys); i++)
 		if (name_is(keys[i].section, sec, seclen) &&
-		    name_is(keys[i].key, key, keylen))
+		    (!key || name_is(keys[i].key, key, keylen)))
 			return (int)i;
 	return -1;
 }
 
-/*
- * The message for a section/key pair that is not in the table; line, if
- * not 0, is appended to origin as in "file:12".
- */
+/* Message for a name not in the table; a line number n adds ":n". */
 static int fail_unknown(char **err, int rc, const char *origin, size_t line,
 			const char *sec, size_t seclen, const char *key,
 			size_t keylen)
@@ -214,14 +185,12 @@ static int fail_unknown(char **err, int rc, const char *origin, size_t line,
 	if (line)
 		snprintf(at, sizeof(at), ":%zu", line);
 	show(s, sec, seclen);
-	if (!section_known(sec, seclen))
+	if (find_row(sec, seclen, NULL, 0) < 0)
 		return fail(err, rc, "%s%s: unknown section [%s]", origin, at,
 			    s);
 	return fail(err, rc, "%s%s: unknown key '%s' in section [%s]", origin,
 		    at, show(k, key, keylen), s);
 }
-
-/* ---- value parsers ----------------------------------------------------- */
 
 /*
  * Parse [s, s+len) as a decimal integer: an optional '-' and digits, no
@@ -246,33 +215,45 @@ static bool parse_dec(const char *s, size_t len, long *out)
 	return true;
 }
 
+/*
+ * Parse the IP literal [s, s+len) into 16 bytes. Returns its family, or 0
+ * if it is not one; *any tells whether it is the wildcard 0.0.0.0 or ::.
+ */
+static int addr_parse(const char *s, size_t len, unsigned char out[16],
+		      bool *any)
+{
+	static const unsigned char zero[16];
+	char buf[INET6_ADDRSTRLEN + 1];
+	int family = 0;
+
+	memset(out, 0, 16);
+	if (len > 0 && len < sizeof(buf)) {
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		if (inet_pton(AF_INET, buf, out) == 1)
+			family = AF_INET;
+		else if (inet_pton(AF_INET6, buf, out) == 1)
+			family = AF_INET6;
+	}
+	*any = memcmp(out, zero, 16) == 0;
+	return family;
+}
+
 static bool is_ip(const char *s, size_t len)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
 	unsigned char addr[16];
+	bool any;
 
-	if (len == 0 || len >= sizeof(buf))
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	return inet_pton(AF_INET, buf, addr) == 1 ||
-	       inet_pton(AF_INET6, buf, addr) == 1;
+	return addr_parse(s, len, addr, &any) != 0;
 }
 
+/* [s, s+len) is followed by a ':', which stops the strspn(). */
 static bool is_hostname(const char *s, size_t len)
 {
-	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
-		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '.')
-			return false;
-	}
-	return true;
+	return len > 0 && len <= 253 && s[0] != '-' && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == len;
 }
-
-/* ---- setters: validate v fully, then store; *why explains a refusal --- */
 
 static int set_string(struct sfu_config *c, const struct sfu_config_key *k,
 		      const char *v, char **why)
@@ -282,20 +263,10 @@ static int set_string(struct sfu_config *c, const struct sfu_config_key *k,
 	return 0;
 }
 
-static int set_addr(struct sfu_config *c, const struct sfu_config_key *k,
-		    const char *v, char **why)
-{
-	char buf[SHOW_MAX + 4];
-
-	if (!is_ip(v, strlen(v)))
-		return fail(why, -EINVAL, "'%s' is not an IPv4 or IPv6 address",
-			    show(buf, v, strlen(v)));
-	store_str(c, k, sfu_xstrdup(v));
-	return 0;
-}
-
-/* Items are stored re-joined with bare commas, so users of the value can
- * split it without trimming. */
+/*
+ * ADDR and ADDRS: one address, or a list. A list is stored re-joined with
+ * bare commas, so users of the value can split it without trimming.
+ */
 static int set_addrs(struct sfu_config *c, const struct sfu_config_key *k,
 		     const char *v, char **why)
 {
@@ -304,11 +275,12 @@ static int set_addrs(struct sfu_config *c, const struct sfu_config_key *k,
 	const char *p = v;
 
 	for (;;) {
-		const char *comma = strchr(p, ',');
+		const char *comma =
+			k->type == SFU_CONF_ADDRS ? strchr(p, ',') : NULL;
 		const char *b = p, *e = comma ? comma : p + strlen(p);
 
 		trim(&b, &e);
-		if (b == e) {
+		if (b == e && k->type == SFU_CONF_ADDRS) {
 			free(out);
 			return fail(why, -EINVAL, "empty item in address list");
 		}
@@ -352,8 +324,9 @@ static int set_hostport(struct sfu_config *c, const struct sfu_config_key *k,
 		hostlen = colon ? (size_t)(colon - v) : 0;
 		good = is_hostname(host, hostlen);
 	}
-	good = good && colon && parse_dec(colon + 1, strlen(colon + 1), &port) &&
-	       port >= 1 && port <= 65535;
+	good = good && colon &&
+	       parse_dec(colon + 1, strlen(colon + 1), &port) && port >= 1 &&
+	       port <= 65535;
 	if (!good)
 		return fail(why, -EINVAL,
 			    "'%s' is not host:port (IPv6 as [addr]:port)",
@@ -368,8 +341,9 @@ static int set_int(struct sfu_config *c, const struct sfu_config_key *k,
 	long n;
 
 	if (!parse_dec(v, strlen(v), &n) || n < k->min || n > k->max)
-		return fail(why, -EINVAL, "must be an integer between %ld and %ld",
-			    k->min, k->max);
+		return fail(why, -EINVAL,
+			    "must be an integer between %ld and %ld", k->min,
+			    k->max);
 	*(int *)field_at(c, k) = (int)n;
 	return 0;
 }
@@ -387,7 +361,8 @@ static int set_bool(struct sfu_config *c, const struct sfu_config_key *k,
 			return 0;
 		}
 	}
-	return fail(why, -EINVAL, "must be true or false (or yes/no, on/off, 1/0)");
+	return fail(why, -EINVAL,
+		    "must be true or false (or yes/no, on/off, 1/0)");
 }
 
 static int set_range(struct sfu_config *c, const struct sfu_config_key *k,
@@ -433,7 +408,7 @@ typedef int (*setter_fn)(struct sfu_config *c, const struct sfu_config_key *k,
 			 const char *v, char **why);
 
 static const setter_fn setters[] = {
-	[SFU_CONF_STRING] = set_string,     [SFU_CONF_ADDR] = set_addr,
+	[SFU_CONF_STRING] = set_string,     [SFU_CONF_ADDR] = set_addrs,
 	[SFU_CONF_ADDRS] = set_addrs,       [SFU_CONF_HOSTPORT] = set_hostport,
 	[SFU_CONF_INT] = set_int,           [SFU_CONF_BOOL] = set_bool,
 	[SFU_CONF_RANGE] = set_range,       [SFU_CONF_LEVEL] = set_level,
@@ -482,8 +457,6 @@ int sfu_config_set(struct sfu_config *c, const char *section, const char *key,
 	return set_key(c, &keys[row], value ? value : "", origin, err);
 }
 
-/* ---- defaults and teardown -------------------------------------------- */
-
 void sfu_config_init(struct sfu_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -507,8 +480,6 @@ void sfu_config_clear(struct sfu_config *c)
 			store_str(c, &keys[i], NULL);
 	memset(c, 0, sizeof(*c));
 }
-
-/* ---- the file: line scanner, then GKeyFile for the values --------------- */
 
 struct entry {
 	const struct sfu_config_key *k;
@@ -543,7 +514,7 @@ static int scan_header(struct scan *s, const char *b, const char *e)
 		return scan_fail(s, "unexpected text after [section] header");
 	s->sec = b + 1;
 	s->seclen = (size_t)(close - s->sec);
-	if (section_known(s->sec, s->seclen))
+	if (find_row(s->sec, s->seclen, NULL, 0) >= 0)
 		return 0;
 	/* Not -ENOENT: a caller must not mistake this for a missing file. */
 	return fail_unknown(s->err, -EINVAL, s->name, s->line, s->sec,
@@ -558,11 +529,15 @@ static int scan_keyval(struct scan *s, const char *b, const char *e)
 	int row;
 
 	if (!eq)
-		return scan_fail(s, "expected 'key = value', a [section] header "
-				    "or a # comment");
+		return scan_fail(s, "expected 'key = value', a [section] "
+				    "header or a # comment");
 	trim(&kb, &ke);
 	if (kb == ke)
 		return scan_fail(s, "missing key name before '='");
+	/* Not quoted: "secret abc=d" would otherwise leak part of a secret. */
+	if (strspn(kb, "abcdefghijklmnopqrstuvwxyz0123456789_-."
+		       "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < (size_t)(ke - kb))
+		return scan_fail(s, "malformed key name before '='");
 	if (!s->sec)
 		return fail(s->err, -EINVAL,
 			    "%s:%zu: key '%s' comes before any [section] header",
@@ -633,9 +608,8 @@ static GString *normalise(const struct scan *s)
 			cur = en->k->section;
 			g_string_append_printf(out, "[%s]\n", cur);
 		}
-		g_string_append_printf(out, "%s=", en->k->key);
-		g_string_append_len(out, en->val, (gssize)en->vallen);
-		g_string_append_c(out, '\n');
+		g_string_append_printf(out, "%s=%.*s\n", en->k->key,
+				       (int)en->vallen, en->val);
 	}
 	return out;
 }
@@ -652,14 +626,13 @@ static int apply_entries(struct sfu_config *c, const struct scan *s,
 						&gerr);
 		int rc;
 
-		/* GKeyFile's own message quotes the value: never pass it on. */
+		/*
+		 * The key exists, so only a value that is not UTF-8 fails;
+		 * GKeyFile's own message quotes it, so never pass that on.
+		 */
 		if (!v) {
-			bool enc = gerr->domain == G_KEY_FILE_ERROR &&
-				   gerr->code == G_KEY_FILE_ERROR_UNKNOWN_ENCODING;
-			rc = fail(err, -EINVAL, "%s: %s.%s: %s", origin,
-				  en->k->section, en->k->key,
-				  enc ? "value is not valid UTF-8"
-				      : "value cannot be read");
+			rc = fail(err, -EINVAL, "%s: %s.%s: value is not valid "
+				  "UTF-8", origin, en->k->section, en->k->key);
 			g_error_free(gerr);
 		} else {
 			rc = set_key(c, en->k, v, origin, err);
@@ -675,33 +648,24 @@ static int apply_entries(struct sfu_config *c, const struct scan *s,
 int sfu_config_load_data(struct sfu_config *c, const char *data, size_t len,
 			 const char *name, char **err)
 {
-	struct scan *s = sfu_xcalloc(1, sizeof(*s));
-	GKeyFile *kf = NULL;
-	GString *norm = NULL;
-	GError *gerr = NULL;
+	struct scan s = { .name = name ? name : "config", .err = err };
+	GKeyFile *kf;
+	GString *norm;
 	int rc;
 
-	s->name = name ? name : "config";
-	s->err = err;
-	rc = scan_all(s, data, len);
+	rc = scan_all(&s, data, len);
 	if (rc < 0)
-		goto out;
-	norm = normalise(s);
+		return rc;
+	norm = normalise(&s);
 	kf = g_key_file_new();
+	/* The scanner has already refused anything GKeyFile would. */
 	if (!g_key_file_load_from_data(kf, norm->str, norm->len,
-				       G_KEY_FILE_NONE, &gerr)) {
-		/* The scanner should have caught whatever GKeyFile refuses. */
-		rc = fail(err, -EINVAL, "%s: cannot parse", s->name);
-		g_error_free(gerr);
-		goto out;
-	}
-	rc = apply_entries(c, s, kf, err);
-out:
-	if (kf)
-		g_key_file_free(kf);
-	if (norm)
-		g_string_free(norm, TRUE);
-	free(s);
+				       G_KEY_FILE_NONE, NULL))
+		rc = fail(err, -EINVAL, "%s: cannot parse", s.name);
+	else
+		rc = apply_entries(c, &s, kf, err);
+	g_key_file_free(kf);
+	g_string_free(norm, TRUE);
 	return rc;
 }
 
@@ -723,8 +687,6 @@ int sfu_config_load_file(struct sfu_config *c, const char *path, char **err)
 	g_free(data);
 	return rc;
 }
-
-/* ---- environment -------------------------------------------------------- */
 
 #define ENV_PREFIX "STARLING_"
 
@@ -761,39 +723,16 @@ static int apply_env_one(struct sfu_config *c, const char *name,
 int sfu_config_apply_env(struct sfu_config *c, char *const *envp, char **err)
 {
 	for (char *const *e = envp; e && *e; e++) {
-		const char *eq;
+		const char *eq = strchr(*e, '=');
 		int rc;
 
-		if (strncmp(*e, ENV_PREFIX, strlen(ENV_PREFIX)) != 0)
-			continue;
-		eq = strchr(*e, '=');
-		if (!eq)
+		if (strncmp(*e, ENV_PREFIX, strlen(ENV_PREFIX)) != 0 || !eq)
 			continue;
 		rc = apply_env_one(c, *e, (size_t)(eq - *e), eq + 1, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
-}
-
-/* ---- cross-key checks --------------------------------------------------- */
-
-/*
- * Parse an IP literal into 16 bytes. Returns its family, or 0 if s is not
- * one; *any tells whether it is the wildcard 0.0.0.0 or ::.
- */
-static int addr_parse(const char *s, unsigned char out[16], bool *any)
-{
-	static const unsigned char zero[16];
-	int family = 0;
-
-	memset(out, 0, 16);
-	if (s && inet_pton(AF_INET, s, out) == 1)
-		family = AF_INET;
-	else if (s && inet_pton(AF_INET6, s, out) == 1)
-		family = AF_INET6;
-	*any = memcmp(out, zero, 16) == 0;
-	return family;
 }
 
 /*
@@ -804,11 +743,10 @@ static bool binds_overlap(const char *a, const char *b)
 {
 	unsigned char x[16], y[16];
 	bool xany, yany;
-	int fa = addr_parse(a, x, &xany), fb = addr_parse(b, y, &yany);
+	int fa = a ? addr_parse(a, strlen(a), x, &xany) : 0;
+	int fb = b ? addr_parse(b, strlen(b), y, &yany) : 0;
 
-	if (!fa || !fb)
-		return false;
-	return xany || yany || (fa == fb && memcmp(x, y, 16) == 0);
+	return fa && fb && (xany || yany || (fa == fb && !memcmp(x, y, 16)));
 }
 
 /*
@@ -817,14 +755,12 @@ static bool binds_overlap(const char *a, const char *b)
  */
 static bool has_wildcard(const char *list)
 {
-	char ip[INET6_ADDRSTRLEN + 1];
 	unsigned char a[16];
 	bool any;
 
 	for (const char *p = list; p; p = strchr(p, ',')) {
 		p += *p == ',';
-		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(p, ","), p);
-		if (addr_parse(ip, a, &any) && any)
+		if (addr_parse(p, strcspn(p, ","), a, &any) && any)
 			return true;
 	}
 	return false;
@@ -850,13 +786,9 @@ int sfu_config_validate(const struct sfu_config *c, char **err)
 		return fail(err, -EINVAL,
 			    "media.turn_server, turn_username and turn_password "
 			    "must be set together");
-	if (c->media_ips && has_wildcard(c->media_ips))
+	if (has_wildcard(c->media_ips) || has_wildcard(c->media_public_ip))
 		return fail(err, -EINVAL,
-			    "media.ips: 0.0.0.0 or :: is not an address peers "
-			    "can reach");
-	if (c->media_public_ip && has_wildcard(c->media_public_ip))
-		return fail(err, -EINVAL,
-			    "media.public_ip: 0.0.0.0 or :: is not an address "
-			    "peers can reach");
+			    "media.ips, media.public_ip: 0.0.0.0 or :: is not "
+			    "an address peers can reach");
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * http.c - libwebsockets glue for the public listener.
  *
- * Mounts: "/" serves html_root as files (lws refuses paths that climb out
- * of it), "/healthz" is answered here. WebSocket upgrades are accepted
+ * Plain HTTP: GET /healthz, and the files under html_root (resolved by
+ * static.c, which refuses paths that could leave it). WebSocket upgrades are accepted
  * only on /ws, by the "starling" protocol, which lws picks by default
  * because browsers send no subprotocol.
  *
@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "static.h"
 
 #define SEND_QUEUE_MAX (1024 * 1024)
 
@@ -30,7 +31,7 @@ struct sfu_http {
 	struct lws_vhost *vhost;
 	lws_sorted_usec_list_t tick;
 	char *html_root;
-	struct lws_http_mount mounts[2];
+	struct lws_http_mount mounts[1];
 };
 
 struct frame {
@@ -224,34 +225,91 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-/* ---- plain HTTP: /healthz --------------------------------------------- */
+/* ---- plain HTTP: /healthz and the client's files ---------------------- */
 
 static const char health_body[] = "{\"status\":\"ok\"}";
 
-static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
-			 void *user, void *in, size_t len)
+static int http_status(struct lws *wsi, unsigned int code)
+{
+	if (lws_return_http_status(wsi, code, NULL))
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int serve_health(struct lws *wsi)
 {
 	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
 					  *end = buf + sizeof(buf) - 1;
 
+	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "application/json",
+					sizeof(health_body) - 1, &p, end) ||
+	    lws_add_http_header_by_name(wsi,
+					(const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8,
+					&p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int serve_file(struct lws *wsi, const char *uri, size_t len)
+{
+	static const char extra[] = "x-content-type-options: nosniff\r\n"
+				    "cache-control: no-cache\r\n";
+	char path[4096];
+	int rc;
+
+	rc = sfu_static_resolve(http_of(wsi)->html_root, uri, len, path,
+				sizeof(path));
+	if (rc == -EINVAL)
+		return http_status(wsi, HTTP_STATUS_BAD_REQUEST);
+	if (rc)
+		return http_status(wsi, HTTP_STATUS_NOT_FOUND);
+	rc = lws_serve_http_file(wsi, path, sfu_static_mime(path), extra,
+				 (int)sizeof(extra) - 1);
+	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+/* Every plain HTTP request: only GET (and HEAD, which lws answers from
+ * the same path) is served. */
+static int on_http(struct lws *wsi)
+{
+	char uri[2048];
+	int len = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
+
+	if (len <= 0)
+		return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
+	if (len >= (int)sizeof(uri))
+		return http_status(wsi, HTTP_STATUS_REQ_URI_TOO_LONG);
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
+		return http_status(wsi, HTTP_STATUS_BAD_REQUEST);
+	/* lws has percent-decoded the path; a decoded NUL shows up as a
+	 * length mismatch, which sfu_static_resolve refuses. */
+	log_debug("GET %.*s (%d bytes)", len, uri, len);
+	if (len == 8 && memcmp(uri, "/healthz", 8) == 0)
+		return serve_health(wsi);
+	return serve_file(wsi, uri, (size_t)len);
+}
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			 void *user, void *in, size_t len)
+{
+	unsigned char buf[LWS_PRE + sizeof(health_body)];
+
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
-		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK,
-						"application/json",
-						sizeof(health_body) - 1, &p, end) ||
-		    lws_add_http_header_by_name(wsi,
-						(const unsigned char *)"cache-control:",
-						(const unsigned char *)"no-store",
-						8, &p, end) ||
-		    lws_finalize_write_http_header(wsi, start, &p, end))
-			return 1;
-		lws_callback_on_writable(wsi);
-		return 0;
+		return on_http(wsi);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		memcpy(start, health_body, sizeof(health_body) - 1);
-		if (lws_write(wsi, start, sizeof(health_body) - 1,
+		/* Only /healthz writes here; files are sent by lws. */
+		memcpy(buf + LWS_PRE, health_body, sizeof(health_body) - 1);
+		if (lws_write(wsi, buf + LWS_PRE, sizeof(health_body) - 1,
 			      LWS_WRITE_HTTP_FINAL) < 0)
 			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -294,19 +352,14 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 
 static void setup_mounts(struct sfu_http *h)
 {
-	struct lws_http_mount *files = &h->mounts[0], *health = &h->mounts[1];
+	struct lws_http_mount *all = &h->mounts[0];
 
-	files->mountpoint = "/";
-	files->mountpoint_len = 1;
-	files->origin = h->html_root;
-	files->def = "index.html";
-	files->origin_protocol = LWSMPRO_FILE;
-	files->mount_next = health;
-
-	health->mountpoint = "/healthz";
-	health->mountpoint_len = 8;
-	health->protocol = "starling-http";
-	health->origin_protocol = LWSMPRO_CALLBACK;
+	/* Everything is answered by http_callback, so paths are checked by
+	 * our own rules (static.c), not lws's file mount. */
+	all->mountpoint = "/";
+	all->mountpoint_len = 1;
+	all->protocol = "starling-http";
+	all->origin_protocol = LWSMPRO_CALLBACK;
 }
 
 static const char *bind_iface(const char *addr)

@@ -11,11 +11,12 @@
 json_t *sfu_msg_parse(const char *data, size_t len, char *why, size_t whylen)
 {
 	json_error_t jerr;
-	json_t *obj, *type;
+	json_t *obj;
 
 	/* JSON_REJECT_DUPLICATES: a message with two "type" keys is
 	 * ambiguous, and we would rather say so than pick one. */
-	obj = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	obj = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+			 &jerr);
 	if (!obj) {
 		snprintf(why, whylen, "not JSON: %s", jerr.text);
 		return NULL;
@@ -25,13 +26,21 @@ json_t *sfu_msg_parse(const char *data, size_t len, char *why, size_t whylen)
 		json_decref(obj);
 		return NULL;
 	}
-	type = json_object_get(obj, "type");
-	if (!json_is_string(type)) {
-		snprintf(why, whylen, "\"type\" must be a string");
-		json_decref(obj);
-		return NULL;
-	}
 	return obj;
+}
+
+static bool has_nul(const json_t *s)
+{
+	return memchr(json_string_value(s), '\0', json_string_length(s)) != NULL;
+}
+
+const char *sfu_msg_type(const json_t *obj)
+{
+	const json_t *type = json_object_get(obj, "type");
+
+	if (!json_is_string(type) || has_nul(type))
+		return NULL;
+	return json_string_value(type);
 }
 
 static const char *type_name(enum sfu_field_type t)
@@ -68,11 +77,63 @@ static bool type_ok(const json_t *v, enum sfu_field_type t)
 	return false;
 }
 
+static int check_each(const json_t *obj, const struct sfu_field *f,
+		      char *why, size_t whylen);
+
+static int check_value(const json_t *v, const struct sfu_field *f, char *why,
+		       size_t whylen)
+{
+	if (!type_ok(v, f->type)) {
+		snprintf(why, whylen, "\"%s\" must be %s", f->name,
+			 type_name(f->type));
+		return -EINVAL;
+	}
+	if (f->type == SFU_F_STRING) {
+		if (f->max_len && json_string_length(v) > f->max_len) {
+			snprintf(why, whylen, "\"%s\" is longer than %zu bytes",
+				 f->name, f->max_len);
+			return -EINVAL;
+		}
+		if (!f->allow_nul && has_nul(v)) {
+			snprintf(why, whylen, "\"%s\" must not contain U+0000",
+				 f->name);
+			return -EINVAL;
+		}
+	}
+	if (json_is_object(v) && f->fields &&
+	    sfu_msg_check(v, f->fields, why, whylen))
+		return -EINVAL;
+	if (json_is_object(v) && f->each && check_each(v, f, why, whylen))
+		return -EINVAL;
+	return 0;
+}
+
+/* Every member of obj must be an object matching f->each. */
+static int check_each(const json_t *obj, const struct sfu_field *f,
+		      char *why, size_t whylen)
+{
+	const char *key;
+	json_t *member;
+
+	json_object_foreach((json_t *)obj, key, member) {
+		if (!json_is_object(member)) {
+			snprintf(why, whylen, "\"%s\" members must be objects",
+				 f->name);
+			return -EINVAL;
+		}
+		if (sfu_msg_check(member, f->each, why, whylen))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int sfu_msg_check(const json_t *obj, const struct sfu_field *fields, char *why,
 		  size_t whylen)
 {
 	for (const struct sfu_field *f = fields; f && f->name; f++) {
 		const json_t *v = json_object_get(obj, f->name);
+		if (v && json_is_null(v) && f->nullable)
+			v = NULL;
 		if (!v) {
 			if (f->required) {
 				snprintf(why, whylen, "\"%s\" is required",
@@ -81,17 +142,8 @@ int sfu_msg_check(const json_t *obj, const struct sfu_field *fields, char *why,
 			}
 			continue;
 		}
-		if (!type_ok(v, f->type)) {
-			snprintf(why, whylen, "\"%s\" must be %s", f->name,
-				 type_name(f->type));
+		if (check_value(v, f, why, whylen))
 			return -EINVAL;
-		}
-		if (f->type == SFU_F_STRING && f->max_len &&
-		    json_string_length(v) > f->max_len) {
-			snprintf(why, whylen, "\"%s\" is longer than %zu bytes",
-				 f->name, f->max_len);
-			return -EINVAL;
-		}
 	}
 	return 0;
 }

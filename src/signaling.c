@@ -236,7 +236,8 @@ static int join_auth(struct request *rq, struct sfu_cmd *cmd)
 static void on_join(struct request *rq)
 {
 	const json_t *jname = json_object_get(rq->msg, "name");
-	const char *room = str(rq->msg, "room"), *resume;
+	const json_t *jroom = json_object_get(rq->msg, "room");
+	const char *room = json_string_value(jroom), *resume;
 	struct sfu_session *s = rq->s;
 	struct sfu_cmd *cmd;
 
@@ -245,14 +246,9 @@ static void on_join(struct request *rq)
 			    "this socket has already joined a room");
 		return;
 	}
-	if (!sfu_room_name_valid(room, strlen(room))) {
-		reply_error(s, rq->req_id, SFU_ERR_INVALID_ROOM,
-			    "room names are 1 to 64 of A-Z a-z 0-9 _ . -");
-		return;
-	}
 	cmd = sfu_cmd_new(SFU_CMD_JOIN, s->id);
-	sfu_strlcpy(cmd->room, room, sizeof(cmd->room));
 	sfu_strlcpy(cmd->req_id, rq->req_id, sizeof(cmd->req_id));
+	/* A bad field is bad_request before any room rule applies. */
 	if (sfu_display_name_normalize(json_string_value(jname),
 				       json_string_length(jname), cmd->name)) {
 		reply_error(s, rq->req_id, SFU_ERR_BAD_REQUEST,
@@ -260,6 +256,13 @@ static void on_join(struct request *rq)
 		sfu_cmd_free(cmd);
 		return;
 	}
+	if (!sfu_room_name_valid(room, json_string_length(jroom))) {
+		reply_error(s, rq->req_id, SFU_ERR_INVALID_ROOM,
+			    "room names are 1 to 64 of A-Z a-z 0-9 _ . -");
+		sfu_cmd_free(cmd);
+		return;
+	}
+	sfu_strlcpy(cmd->room, room, sizeof(cmd->room));
 	if (join_auth(rq, cmd)) {
 		sfu_cmd_free(cmd);
 		return;
@@ -324,24 +327,42 @@ static void on_media(struct request *rq)
 }
 
 static const struct sfu_field join_fields[] = {
-	{ "room", SFU_F_STRING, true, 0 },
-	{ "name", SFU_F_STRING, true, 0 },
-	{ "token", SFU_F_STRING, false, 0 },
-	{ "resume", SFU_F_STRING, false, 0 },
+	/* room and name may hold U+0000: their own rules refuse it with
+	 * the precise error (invalid_room, bad_request). */
+	{ .name = "room", .type = SFU_F_STRING, .required = true, .allow_nul = true },
+	{ .name = "name", .type = SFU_F_STRING, .required = true, .allow_nul = true },
+	{ .name = "token", .type = SFU_F_STRING, .max_len = SFU_AUTH_TOKEN_MAX },
+	{ .name = "resume", .type = SFU_F_STRING, .max_len = 256 },
 	{ NULL },
 };
 static const struct sfu_field mute_fields[] = {
-	{ "track", SFU_F_STRING, true, 0 },
-	{ "muted", SFU_F_BOOL, true, 0 },
+	{ .name = "track", .type = SFU_F_STRING, .required = true },
+	{ .name = "muted", .type = SFU_F_BOOL, .required = true },
 	{ NULL },
 };
-static const struct sfu_field sdp_fields[] = {
-	{ "sdp", SFU_F_STRING, true, 0 },
-	{ "tracks", SFU_F_OBJECT, false, 0 },
+static const struct sfu_field track_label_fields[] = {
+	{ .name = "label", .type = SFU_F_STRING, .max_len = 64 },
+	{ NULL },
+};
+static const struct sfu_field offer_fields[] = {
+	{ .name = "sdp", .type = SFU_F_STRING, .required = true },
+	{ .name = "tracks", .type = SFU_F_OBJECT, .each = track_label_fields },
+	{ NULL },
+};
+static const struct sfu_field answer_fields[] = {
+	{ .name = "sdp", .type = SFU_F_STRING, .required = true },
+	{ NULL },
+};
+static const struct sfu_field ice_candidate_fields[] = {
+	{ .name = "candidate", .type = SFU_F_STRING, .required = true, .max_len = 1024 },
+	{ .name = "sdpMid", .type = SFU_F_STRING, .nullable = true, .max_len = 64 },
+	{ .name = "sdpMLineIndex", .type = SFU_F_INT, .nullable = true },
+	{ .name = "usernameFragment", .type = SFU_F_STRING, .nullable = true, .max_len = 256 },
 	{ NULL },
 };
 static const struct sfu_field candidate_fields[] = {
-	{ "candidate", SFU_F_OBJECT_OR_NULL, true, 0 },
+	{ .name = "candidate", .type = SFU_F_OBJECT_OR_NULL, .required = true,
+	  .fields = ice_candidate_fields },
 	{ NULL },
 };
 static const struct sfu_field no_fields[] = { { NULL } };
@@ -354,8 +375,8 @@ static const struct handler {
 	{ "join", on_join, join_fields },
 	{ "leave", on_leave, no_fields },
 	{ "mute", on_mute, mute_fields },
-	{ "offer", on_media, sdp_fields },
-	{ "answer", on_media, sdp_fields },
+	{ "offer", on_media, offer_fields },
+	{ "answer", on_media, answer_fields },
 	{ "candidate", on_media, candidate_fields },
 };
 
@@ -417,7 +438,12 @@ void sfu_signaling_receive(struct sfu_signaling *sig, struct sfu_session *s,
 			    "\"id\" must be a string of at most 64 characters or an integer");
 		goto out;
 	}
-	h = find_handler(str(msg, "type"));
+	if (!sfu_msg_type(msg)) {
+		reply_error(s, req_id, SFU_ERR_BAD_REQUEST,
+			    "\"type\" must be a string");
+		goto out;
+	}
+	h = find_handler(sfu_msg_type(msg));
 	if (!h) {
 		reply_error(s, req_id, SFU_ERR_BAD_REQUEST, "unknown type");
 		goto out;

@@ -251,6 +251,7 @@ static void test_addr(void)
 	ok(!accepts("http", "bind", "256.1.1.1"), "addr: octet too big");
 	ok(!accepts("http", "bind", "localhost"), "addr: no names");
 	ok(!accepts("http", "bind", ""), "addr: required key not empty");
+	ok(!accepts("http", "bind", "10.0.0.1,10.0.0.2"), "addr: only one");
 	s = str_after("media", "public_ip", "", pub);
 	is_str(s, NULL, "addr: empty unsets an optional key");
 	free(s);
@@ -326,13 +327,15 @@ static void test_strings(void)
 	is_str(c.auth_secret, " s p ", "string: taken verbatim from set()");
 	is_int(set1(&c, "auth", "secret", "", NULL), 0, "string: empty");
 	is_str(c.auth_secret, NULL, "string: empty means unset");
-	is_int(set1(&c, "http", "prot", "1", &err), -ENOENT, "set: unknown key");
+	is_int(set1(&c, "http", "prot", "1", &err), -ENOENT,
+	       "set: unknown key");
 	is_str(err, "--x: unknown key 'prot' in section [http]",
 	       "set: unknown key message");
 	free(err);
 	is_int(set1(&c, "htp", "port", "1", &err), -ENOENT,
 	       "set: unknown section");
-	is_str(err, "--x: unknown section [htp]", "set: unknown section message");
+	is_str(err, "--x: unknown section [htp]",
+	       "set: unknown section message");
 	free(err);
 	sfu_config_clear(&c);
 }
@@ -381,6 +384,9 @@ static void test_file(void)
 			 "# comment", "file: line without =");
 	load_expect("[http]\n = 8080\n", NAME ":2: missing key name before '='",
 		    "file: missing key");
+	load_expect("[http]\nhttp port = 8080\n",
+		    NAME ":2: malformed key name before '='",
+		    "file: blank inside a key name");
 	load_expect("port = 8080\n",
 		    NAME ":1: key 'port' comes before any [section] header",
 		    "file: key before a section");
@@ -422,7 +428,8 @@ static void test_malformed(void)
 		    "junk: invalid UTF-8");
 	load_expect("[\xff\x01]\n", NAME ":1: control character in line",
 		    "junk: control byte in a header");
-	load_expect("[]\n", NAME ":1: unknown section []", "junk: empty header");
+	load_expect("[]\n", NAME ":1: unknown section []",
+		    "junk: empty header");
 	load_expect("[[http]]\n", NAME ":1: unexpected text after [section] "
 				  "header", "junk: nested brackets");
 	load_expect("[http]\nport=\n", NAME ":2: http.port: must be an integer "
@@ -459,6 +466,8 @@ static void test_secrets(void)
 		"[media]\nturn_password = hunter2\xe2\x82\n",
 		"[auth]\nsecret hunter2\n",
 		"[auth]\nsecret: hunter2\n",
+		"[auth]\nsecret aHVudGVyMg hunter2==\n",
+		"secret aHVudGVyMg hunter2==\n",
 	};
 	bool hidden = true, failed = true;
 	struct run r;
@@ -528,10 +537,11 @@ static void test_env(void)
 		free(err);
 	}
 	{
-		char *unset[] = { "STARLING_AUTH_SECRET=x", "STARLING_AUTH_SECRET=",
-				  NULL };
+		char *unset[] = { "STARLING_AUTH_SECRET=x",
+				  "STARLING_AUTH_SECRET=", NULL };
 		is_int(sfu_config_apply_env(&c, unset, &err), 0, "env: secret");
-		is_str(c.auth_secret, NULL, "env: empty value unsets, last wins");
+		is_str(c.auth_secret, NULL,
+		       "env: empty value unsets, last wins");
 	}
 	sfu_config_clear(&c);
 }
@@ -680,7 +690,8 @@ static void test_shipped_conf(void)
 		printf("#   %s\n", err);
 	free(err);
 	err = NULL;
-	ok(config_equal(&c, &def), "conf/starling.conf as shipped sets nothing");
+	ok(config_equal(&c, &def),
+	   "conf/starling.conf as shipped sets nothing");
 	sfu_config_clear(&c);
 
 	text = slurp(path, &len);
