@@ -94,7 +94,9 @@ int sfu_auth_check(const struct sfu_auth *a, const char *token,
 		return fail(why, whylen, "a token is required");
 	if (strlen(token) > SFU_AUTH_TOKEN_MAX)
 		return fail(why, whylen, "token too long");
-	if (jwt_decode(&jwt, token, a->key, (int)a->key_len) != 0 || !jwt)
+	/* libjwt 1.10 overflows a malloc(0) on an empty header or payload. */
+	if (token[0] == '.' || strstr(token, "..") ||
+	    jwt_decode(&jwt, token, a->key, (int)a->key_len) != 0 || !jwt)
 		return fail(why, whylen, "token is malformed or its signature is wrong");
 	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
 		rc = fail(why, whylen, "token must be signed with HS256");

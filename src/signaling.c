@@ -331,7 +331,8 @@ static const struct sfu_field join_fields[] = {
 	 * the precise error (invalid_room, bad_request). */
 	{ .name = "room", .type = SFU_F_STRING, .required = true, .allow_nul = true },
 	{ .name = "name", .type = SFU_F_STRING, .required = true, .allow_nul = true },
-	{ .name = "token", .type = SFU_F_STRING, .max_len = SFU_AUTH_TOKEN_MAX },
+	/* An oversized token is unauthorized (auth.c), not bad_request. */
+	{ .name = "token", .type = SFU_F_STRING },
 	{ .name = "resume", .type = SFU_F_STRING, .max_len = 256 },
 	{ NULL },
 };

@@ -69,8 +69,8 @@ def _shared_server_log_on_failure(request):
         yield
         return
     srv = request.getfixturevalue(names[0])
-    start = len(srv.log_text())
+    start = srv.log_size()
     yield
     if _test_failed(request.node):
         print("\n===== starling log during this test (port %d) =====\n%s\n===== end ====="
-              % (srv.port, srv.log_text()[start:][-20000:]))
+              % (srv.port, srv.log_since(start)[-20000:]))

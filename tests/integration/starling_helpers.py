@@ -209,6 +209,20 @@ class Server:
         except OSError:
             return ""
 
+    def log_size(self):
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_since(self, offset):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
     def log_tail(self, n=150):
         return "\n".join(self.log_text().splitlines()[-n:])
 

@@ -426,7 +426,15 @@ static void test_malformed(void)
 	refuse("abc", "r1", BAD_SIG, "one part");
 	refuse(make_full(HS256, claims(""), NULL, NULL, false), "r1", BAD_SIG,
 	       "two-part token");
+	/* Empty header or payload parts: libjwt 1.10 writes past a
+	 * malloc(0) on these, so auth.c must stop them first (valgrind). */
 	refuse("..", "r1", BAD_SIG, "only dots");
+	refuse("...", "r1", BAD_SIG, "three dots");
+	refuse(".eyJyb29tIjoicjEifQ.sig", "r1", BAD_SIG, "empty header part");
+	refuse("eyJhbGciOiJIUzI1NiJ9..sig", "r1", BAD_SIG,
+	       "empty payload part");
+	refuse("eyJhbGciOiJIUzI1NiJ9..", "r1", BAD_SIG,
+	       "empty payload and signature");
 	refuse("!!!!.@@@@.####", "r1", BAD_SIG, "not base64");
 	refuse("eyJhbGciOiJIUzI1NiJ9.*.abc", "r1", BAD_SIG,
 	       "payload not base64");
