@@ -10,5 +10,7 @@ int64_t sfu_now_ms(void);
 int64_t sfu_now_us(void);
 /* Milliseconds since the Unix epoch, for timestamps shown to people. */
 int64_t sfu_wall_ms(void);
+/* Microseconds since the Unix epoch, for NTP timestamps in RTCP. */
+int64_t sfu_wall_us(void);
 
 #endif

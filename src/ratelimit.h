@@ -28,12 +28,19 @@ static inline void sfu_ratelimit_init(struct sfu_ratelimit *rl, int rate,
 /* Take one token. Returns false (and takes nothing) when empty. */
 static inline bool sfu_ratelimit_take(struct sfu_ratelimit *rl, int64_t now_ms)
 {
-	int64_t elapsed = now_ms - rl->last_ms;
+	int64_t elapsed, fill_ms;
 
+	/* A clock that jumps back adds nothing; the subtraction is done in
+	 * unsigned arithmetic so extreme values cannot overflow. */
+	elapsed = now_ms > rl->last_ms
+			  ? (int64_t)((uint64_t)now_ms - (uint64_t)rl->last_ms)
+			  : 0;
 	if (elapsed > 0) {
-		/* Cap elapsed first so a long idle time cannot overflow. */
-		if (elapsed > rl->burst)
-			elapsed = rl->burst;
+		/* Never add more than fills the bucket, so no product
+		 * overflows however long the idle time or large the rate. */
+		fill_ms = (rl->burst - rl->tokens) / (rl->rate > 0 ? rl->rate : 1) + 1;
+		if (elapsed > fill_ms)
+			elapsed = fill_ms;
 		rl->tokens += elapsed * rl->rate;
 		if (rl->tokens > rl->burst)
 			rl->tokens = rl->burst;

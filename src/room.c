@@ -261,15 +261,20 @@ static void emit_joined(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 
 /* Re-attach p to the session of cmd. Returns true when it did. */
 static bool try_resume(struct sfu_rooms *rs, struct sfu_room *r,
-		       const struct sfu_cmd *cmd)
+		       const struct sfu_cmd *cmd, int64_t now_ms)
 {
 	struct sfu_participant *p;
+	int64_t deadline;
 	uint64_t old;
 
 	if (!r || cmd->resume[0] == '\0')
 		return false;
 	p = find_in_room(r, match_resume, cmd->resume);
 	if (!p)
+		return false;
+	/* Past its deadline it is gone, even if the tick has not run. */
+	deadline = sfu_participant_deadline(p);
+	if (deadline && now_ms >= deadline)
 		return false;
 	old = sfu_participant_session(p);
 	if (old) {
@@ -293,7 +298,8 @@ static bool try_resume(struct sfu_rooms *rs, struct sfu_room *r,
 	return true;
 }
 
-static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
+static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
+			int64_t now_ms)
 {
 	struct sfu_room *r = g_hash_table_lookup(rs->rooms, cmd->room);
 	struct sfu_event ev = { .type = SFU_EV_PARTICIPANT_JOINED };
@@ -305,7 +311,7 @@ static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
 			   SFU_EFFECT_NONE);
 		return;
 	}
-	if (try_resume(rs, r, cmd))
+	if (try_resume(rs, r, cmd, now_ms))
 		return;
 	if (!r && !rs->lim.auto_create) {
 		emit_error(rs, cmd, SFU_ERR_INVALID_ROOM, "no such room",
@@ -399,7 +405,7 @@ void sfu_rooms_handle(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 {
 	switch (cmd->type) {
 	case SFU_CMD_JOIN:
-		handle_join(rs, cmd);
+		handle_join(rs, cmd, now_ms);
 		break;
 	case SFU_CMD_LEAVE:
 		handle_leave(rs, cmd);

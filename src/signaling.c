@@ -334,39 +334,39 @@ static const struct sfu_field join_fields[] = {
 	/* An oversized token is unauthorized (auth.c), not bad_request. */
 	{ .name = "token", .type = SFU_F_STRING },
 	{ .name = "resume", .type = SFU_F_STRING, .max_len = 256 },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field mute_fields[] = {
 	{ .name = "track", .type = SFU_F_STRING, .required = true },
 	{ .name = "muted", .type = SFU_F_BOOL, .required = true },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field track_label_fields[] = {
 	{ .name = "label", .type = SFU_F_STRING, .max_len = 64 },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field offer_fields[] = {
 	{ .name = "sdp", .type = SFU_F_STRING, .required = true },
 	{ .name = "tracks", .type = SFU_F_OBJECT, .each = track_label_fields },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field answer_fields[] = {
 	{ .name = "sdp", .type = SFU_F_STRING, .required = true },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field ice_candidate_fields[] = {
 	{ .name = "candidate", .type = SFU_F_STRING, .required = true, .max_len = 1024 },
 	{ .name = "sdpMid", .type = SFU_F_STRING, .nullable = true, .max_len = 64 },
 	{ .name = "sdpMLineIndex", .type = SFU_F_INT, .nullable = true },
 	{ .name = "usernameFragment", .type = SFU_F_STRING, .nullable = true, .max_len = 256 },
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct sfu_field candidate_fields[] = {
 	{ .name = "candidate", .type = SFU_F_OBJECT_OR_NULL, .required = true,
 	  .fields = ice_candidate_fields },
-	{ NULL },
+	{ .name = NULL },
 };
-static const struct sfu_field no_fields[] = { { NULL } };
+static const struct sfu_field no_fields[] = { { .name = NULL } };
 
 static const struct handler {
 	const char *type;

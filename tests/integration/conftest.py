@@ -5,7 +5,8 @@ server  -- factory: server({"rooms.max_participants": 2}) starts a server
            .ws_url, .proc, .log_text()).  Teardown sends SIGTERM and
            requires exit code 0 within 10 s.
 shared_server -- one default server per test module, for tests that only
-           need a plain server (each such test uses its own room names).
+           need a plain server (each such test uses its own room names);
+           restarted for the next test if a test kills it.
 
 Run the suite through tests/integration/run (a private network namespace).
 """
@@ -17,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from starling_helpers import Server, stop_servers  # noqa: E402
+from starling_helpers import Server, ServerPool, pooled_server, stop_servers, item_failed  # noqa: E402
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -25,14 +26,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
-
-
-def _test_failed(node):
-    for when in ("setup", "call"):
-        rep = getattr(node, "rep_" + when, None)
-        if rep is not None and rep.failed:
-            return True
-    return False
 
 
 @pytest.fixture
@@ -46,31 +39,21 @@ def server(request):
         return srv
 
     yield factory
-    problems = stop_servers(started, dump_logs=_test_failed(request.node))
+    problems = stop_servers(started, dump_logs=item_failed(request.node))
     assert not problems, "; ".join(problems)
 
 
 @pytest.fixture(scope="module")
-def shared_server(request):
-    before = request.session.testsfailed
-    srv = Server()
-    srv.start()
-    yield srv
-    problems = stop_servers([srv], dump_logs=request.session.testsfailed > before)
+def _shared_pool():
+    pool = ServerPool()
+    yield pool
+    problems = pool.shutdown()
     assert not problems, "; ".join(problems)
 
 
-@pytest.fixture(autouse=True)
-def _shared_server_log_on_failure(request):
-    """When a test on the shared server fails, show the server log lines it
-    produced."""
-    names = [n for n in ("shared_server", "auth_server") if n in request.fixturenames]
-    if not names:
-        yield
-        return
-    srv = request.getfixturevalue(names[0])
-    start = srv.log_size()
-    yield
-    if _test_failed(request.node):
-        print("\n===== starling log during this test (port %d) =====\n%s\n===== end ====="
-              % (srv.port, srv.log_since(start)[-20000:]))
+@pytest.fixture
+def shared_server(request, _shared_pool):
+    """A default server shared by the tests of a module (each test uses its
+    own rooms).  If a test kills it, that test fails and the next one gets a
+    fresh server."""
+    yield from pooled_server(_shared_pool, request)

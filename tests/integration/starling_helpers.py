@@ -47,7 +47,6 @@ def server_env(extra=None):
     runner (STARLING_BIN in particular) are removed: the server reads every
     STARLING_<SECTION>_<KEY> variable as configuration."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STARLING_")}
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
     if extra:
         env.update(extra)
     return env
@@ -329,6 +328,53 @@ def stop_servers(servers, dump_logs):
 
 
 
+def item_failed(node):
+    """Whether the setup or call phase of a test item failed (the conftest
+    hook stores the reports on the item)."""
+    for when in ("setup", "call"):
+        rep = getattr(node, "rep_" + when, None)
+        if rep is not None and rep.failed:
+            return True
+    return False
+
+
+class ServerPool:
+    """One server shared by several tests, started on first use and again
+    whenever a test has killed it."""
+
+    def __init__(self, overrides=None):
+        self.overrides = overrides
+        self.srv = None
+
+    def get(self):
+        if self.srv is None or not self.srv.alive():
+            if self.srv is not None:
+                self.srv.kill()
+            self.srv = Server(self.overrides).start()
+        return self.srv
+
+    def shutdown(self):
+        if self.srv is None or not self.srv.alive():
+            return []  # its death was reported by the test that caused it
+        return stop_servers([self.srv], dump_logs=False)
+
+
+def pooled_server(pool, request):
+    """Generator body of a function-scoped fixture handing out pool's
+    server: a test during which the server dies fails, with the log."""
+    srv = pool.get()
+    start = srv.log_size()
+    yield srv
+    if not srv.alive():
+        print("\n===== starling log during this test (port %d) =====\n%s\n===== end ====="
+              % (srv.port, srv.log_since(start)[-30000:]))
+        raise AssertionError("the shared server died during this test (exit code %s)"
+                             % srv.proc.returncode)
+    if item_failed(request.node):
+        print("\n===== starling log during this test (port %d) =====\n%s\n===== end ====="
+              % (srv.port, srv.log_since(start)[-20000:]))
+
+
 # -------------------------------------------------------------- client -----
 
 class Absent:
@@ -383,12 +429,12 @@ class Client:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
         except asyncio.TimeoutError:
             raise ProtocolError("%s: no message within %.1f s (received so far: %s)"
-                                % (self.label, timeout, self._recent()))
-        except websockets.ConnectionClosed as e:
+                                % (self.label, timeout, self._recent())) from None
+        except websockets.ConnectionClosed:
             raise ProtocolError("%s: connection closed (code %s, reason %r) while waiting "
                                 "for a message (received so far: %s)"
                                 % (self.label, self.ws.close_code, self.ws.close_reason,
-                                   self._recent())) from e
+                                   self._recent())) from None
         if isinstance(raw, bytes):
             raise ProtocolError("%s: binary frame from the server: %r" % (self.label, raw[:200]))
         try:

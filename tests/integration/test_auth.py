@@ -5,21 +5,24 @@ import time
 import pytest
 import websockets
 
-from starling_helpers import (Client, Server, async_test, b64url, make_jwt, stop_servers,
+from starling_helpers import (Client, ServerPool, async_test, b64url, make_jwt, pooled_server,
                               unique_room)
 
 SECRET = "s3cret-for-tests"
 
 
 @pytest.fixture(scope="module")
-def auth_server(request):
-    # Module-scoped server with auth; started through the same machinery as
-    # the factory so the teardown checks a clean exit.
-    before = request.session.testsfailed
-    srv = Server({"auth.secret": SECRET}).start()
-    yield srv
-    problems = stop_servers([srv], dump_logs=request.session.testsfailed > before)
+def _auth_pool():
+    pool = ServerPool({"auth.secret": SECRET})
+    yield pool
+    problems = pool.shutdown()
     assert not problems, "; ".join(problems)
+
+
+@pytest.fixture
+def auth_server(request, _auth_pool):
+    """A server with auth.secret, shared by this module's tests."""
+    yield from pooled_server(_auth_pool, request)
 
 
 def token(room, exp_in=600, **claims):

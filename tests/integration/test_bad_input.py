@@ -8,6 +8,7 @@ Contract: PROTOCOL.md section 1; docs/protocol.md "Validation order".
 
 import asyncio
 import json
+import socket
 
 import pytest
 import websockets
@@ -314,7 +315,8 @@ async def test_join_flood_rate_limited(shared_server):
         codes[m["code"]] = codes.get(m["code"], 0) + 1
     assert codes.get("rate_limited", 0) > 0, "1000 joins at once were not rate limited: %r" % codes
     ids = [m.get("id") for m in replies if m.get("code") != "rate_limited"]
-    assert ids == sorted(ids), "replies out of order"
+    assert ids == sorted(ids), "replies out of order: %s" % [
+        (m["type"], m.get("code"), m.get("id")) for m in replies[:60]]
     already = [m for m in replies if m.get("code") == "already_joined"]
     assert all(isinstance(m.get("id"), int) for m in already)
     await x.expect_silence(0.3)
@@ -372,3 +374,58 @@ async def test_idle_socket_closed(server):
     await active.expect_silence(1.0)
     await active.leave(id_="still-here")
     srv.assert_alive()
+
+
+@async_test
+async def test_fragmented_oversize_message_too_large(shared_server):
+    """A message over the limit sent as many small fragments is just as
+    large: error/too_large, then close 1009 (docs/protocol.md speaks of
+    frames; every fragment here is under the limit, the message is not)."""
+    room = unique_room()
+    w = await Client.connect(shared_server, "W")
+    await w.join(room, "W")
+    x = await Client.connect(shared_server, "X")
+    try:
+        await x.ws.send(iter(["[" + "1," * 8000 for _ in range(70)] + ["1]"]))
+    except websockets.ConnectionClosed:
+        pass
+    await x.expect("error", code="too_large")
+    await x.expect_closed(1009)
+    shared_server.assert_alive()
+    y = await Client.connect(shared_server, "Y")
+    jy = await y.join(room, "Y")
+    await w.expect("participant_joined", participant={"id": jy["you"], "name": "Y", "tracks": []})
+
+
+@async_test
+async def test_slow_reader_closed_1008(server):
+    """A client that sends but never reads is closed with 1008 once its
+    unsent replies exceed 1 MiB; the rest of the server is unaffected."""
+    srv = server({"signaling.rate": 10000, "signaling.burst": 100000})
+    room = unique_room()
+    w = await Client.connect(srv, "W")
+    await w.join(room, "W")
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", srv.port))
+    s.setblocking(False)
+    slow = await Client.connect(srv, "slow", sock=s, max_queue=1, read_limit=4096)
+    msg = '{"type":"mute","track":"x","muted":true,"id":"%064d"}'
+    try:
+        for i in range(100000):
+            await slow.send_raw(msg % i)
+    except websockets.ConnectionClosed:
+        pass
+    # Drain what was sent before the close.
+    got = 0
+    while True:
+        try:
+            await asyncio.wait_for(slow.ws.recv(), 10)
+            got += 1
+        except websockets.ConnectionClosed:
+            break
+    assert slow.ws.close_code == 1008, "closed with %s after %d replies" % (slow.ws.close_code, got)
+    srv.assert_alive()
+    y = await Client.connect(srv, "Y")
+    jy = await y.join(room, "Y")
+    await w.expect("participant_joined", participant={"id": jy["you"], "name": "Y", "tracks": []})

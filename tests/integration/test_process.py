@@ -103,6 +103,33 @@ def test_env_overrides_port(server):
     assert status is None, "the file's port still answers although the env overrides it"
 
 
+def test_flag_overrides_file_port(tmp_path):
+    """The common keys have flags (--help): -p/--port beats the file."""
+    fport, port = free_port(), free_port()
+    conf = tmp_path / "f.conf"
+    conf.write_text(base_conf(fport) + "[media]\nips = 127.0.0.1\n")
+    p = subprocess.Popen([str(starling_bin()), "-c", str(conf), "-p", str(port)], cwd=str(REPO),
+                         env=server_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        status = None
+        while time.monotonic() < deadline and p.poll() is None:
+            try:
+                status, _, _ = http_raw(port, "/healthz", timeout=1)
+                if status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        assert status == 200, "nothing on the --port port"
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(10) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+
+
 def test_env_bad_value_fails(tmp_path):
     conf = tmp_path / "ok.conf"
     conf.write_text(base_conf(free_port()))

@@ -6,6 +6,8 @@ docs/protocol.md.
 
 import pytest
 
+import asyncio
+
 from starling_helpers import (ABSENT, Client, async_test, participants_of,
                               unique_room)
 
@@ -273,3 +275,70 @@ async def test_reply_without_request_id_has_no_id(shared_server):
     await a.expect("left", id=ABSENT)
     await a.send({"type": "leave"})
     await a.expect("error", code="not_joined", id=ABSENT)
+
+
+# ------------------------------------------------------------ concurrency --
+
+@async_test
+async def test_concurrent_joins_consistent(shared_server):
+    """30 clients join one room at once.  For every pair, the later one is
+    either in the earlier one's joined.participants or announced to it by
+    participant_joined - exactly one of the two, never both or neither."""
+    room = unique_room()
+    n = 30
+    clients = [await Client.connect(shared_server, "c%d" % i) for i in range(n)]
+    for i, c in enumerate(clients):
+        await c.send({"type": "join", "room": room, "name": "n%d" % i, "id": i})
+    joined = []
+    for i, c in enumerate(clients):
+        j = await c.wait_for("joined", timeout=10, id=i)
+        joined.append(j)
+    ids = [j["you"] for j in joined]
+    assert len(set(ids)) == n
+    names = {j["you"]: "n%d" % i for i, j in enumerate(joined)}
+    # Collect the participant_joined each client gets (some may have come
+    # before joined? No: nothing of the room may precede joined).
+    for i, c in enumerate(clients):
+        pre = [m for m in c.log if m["type"] != "joined"]
+        assert not pre, "client %d got room events before joined: %r" % (i, pre)
+    for i, c in enumerate(clients):
+        known = participants_of(joined[i])
+        expected_events = n - 1 - len(known)
+        announced = {}
+        for _ in range(expected_events):
+            m = await c.expect("participant_joined", timeout=5)
+            p = m["participant"]
+            announced[p["id"]] = p["name"]
+        both = set(known) & set(announced)
+        assert not both, "client %d both listed and was told about %r" % (i, both)
+        assert {**known, **announced} == {k: v for k, v in names.items() if k != ids[i]}
+    await asyncio.sleep(0.2)
+    for c in clients:
+        await c.expect_silence(0.01)
+    # Everyone leaves at once; the last one standing saw all the others go.
+    for c in clients[:-1]:
+        await c.send({"type": "leave"})
+    gone = set()
+    while len(gone) < n - 1:
+        m = await clients[-1].expect("participant_left", timeout=5)
+        gone.add(m["participant"])
+    assert gone == set(ids[:-1])
+
+
+@async_test
+async def test_fragmented_message(shared_server):
+    """A message sent in several WebSocket fragments is one message."""
+    a = await Client.connect(shared_server, "A")
+    room = unique_room()
+    await a.ws.send(iter(['{"type":"join",', '"room":"%s",' % room, '"name":"A","id":"f"}']))
+    j = await a.expect("joined", id="f", room=room)
+    assert j["participants"] == []
+
+
+@async_test
+async def test_ping_answered(shared_server):
+    a = await Client.connect(shared_server, "A")
+    await a.join(unique_room(), "A")
+    pong = await a.ws.ping(b"hello")
+    await asyncio.wait_for(pong, 3)
+    await a.leave(id_=1)

@@ -1,9 +1,10 @@
 /*
- * test-msg.c - tests src/msg.c: what sfu_msg_parse lets through (objects
- * with a string "type") and what it refuses (other JSON, duplicates, bad
- * UTF-8, NUL, deep nesting, trailing bytes), sfu_msg_check against a
- * schema (required, each type, byte limits, unknown members), and the
- * request id rules of sfu_msg_req_id with its exact JSON text.
+ * test-msg.c - tests src/msg.c: what sfu_msg_parse lets through (objects,
+ * U+0000 escapes) and what it refuses (other JSON, duplicates, bad UTF-8,
+ * deep nesting, trailing bytes), sfu_msg_type, sfu_msg_check against flat
+ * and nested schemas (required, nullable, each type, byte limits, U+0000,
+ * per-member schemas, unknown members), and the request id rules of
+ * sfu_msg_req_id with its exact JSON text.
  */
 #include "msg.h"
 
@@ -53,7 +54,6 @@ static void parse_bad(const char *text, size_t len, const char *prefix,
 #define PARSE_BAD(s, prefix, what) parse_bad(s, L(s), prefix, what)
 
 static const char NOT_OBJ[] = "a message must be a JSON object";
-static const char NO_TYPE[] = "\"type\" must be a string";
 
 /* "[[[...]]]" nested depth deep inside a message. */
 static char *nested(int depth, size_t *len)
@@ -79,14 +79,21 @@ static void test_parse(void)
 
 	o = PARSE("{\"type\":\"join\",\"room\":\"r1\"}");
 	ok(o && json_is_object(o), "parse: a join message");
-	is_str(json_string_value(json_object_get(o, "type")), "join",
-	       "parse: type kept");
+	is_str(json_string_value(json_object_get(o, "room")), "r1",
+	       "parse: members kept");
 	json_decref(o);
 	PARSE_OK(" \n{ \"type\" : \"\" }\r\n\t ", "empty type, white space");
-	PARSE_OK("{\"type\":\"x\",\"a\":{\"type\":1}}", "nested type ignored");
+	PARSE_OK("{\"type\":\"x\",\"a\":{\"type\":1}}", "nested type");
 	PARSE_OK("{\"type\":\"caf\xc3\xa9\"}", "UTF-8 in type");
 	PARSE_OK("{\"type\":\"\\u00e9\\ud83d\\ude00\"}", "escaped pair");
 	parse_ok("{\"type\":\"x\"}GARBAGE", 12, "length stops early");
+	/* "type" is sfu_msg_type's business now, not the parser's. */
+	PARSE_OK("{}", "empty object");
+	PARSE_OK("{\"type\":5}", "type a number");
+	/* U+0000 passes the parser so the field checks can name it. */
+	PARSE_OK("{\"type\":\"a\\u0000b\"}", "\\u0000 in type");
+	PARSE_OK("{\"type\":\"x\",\"name\":\"\\u0000\"}",
+		 "\\u0000 in another member");
 
 	PARSE_BAD("hello", "not JSON", "bare word");
 	PARSE_BAD("{type:\"x\"}", "not JSON", "unquoted key");
@@ -103,14 +110,6 @@ static void test_parse(void)
 	PARSE_BAD("42", "", "number");
 	PARSE_BAD("null", "", "null");
 	PARSE_BAD("true", "", "true");
-	PARSE_BAD("{}", NO_TYPE, "empty object");
-	PARSE_BAD("{\"room\":\"r\"}", NO_TYPE, "object without type");
-	PARSE_BAD("{\"type\":5}", NO_TYPE, "type a number");
-	PARSE_BAD("{\"type\":null}", NO_TYPE, "type null");
-	PARSE_BAD("{\"type\":true}", NO_TYPE, "type a boolean");
-	PARSE_BAD("{\"type\":[\"x\"]}", NO_TYPE, "type an array");
-	PARSE_BAD("{\"type\":{}}", NO_TYPE, "type an object");
-	PARSE_BAD("{\"Type\":\"x\"}", NO_TYPE, "keys are case-sensitive");
 	PARSE_BAD("{\"type\":\"a\",\"type\":\"b\"}", "not JSON",
 		  "duplicate type");
 	PARSE_BAD("{\"type\":\"a\",\"x\":1,\"x\":1}", "not JSON",
@@ -123,12 +122,11 @@ static void test_parse(void)
 	PARSE_BAD("{\"type\":\"\xed\xa0\x80\"}", "not JSON",
 		  "encoded surrogate");
 	PARSE_BAD("{\"type\":\"x\",\"k\xff\":1}", "not JSON", "bad UTF-8 key");
-	PARSE_BAD("{\"type\":\"a\\u0000b\"}", "not JSON", "\\u0000 in type");
-	PARSE_BAD("{\"type\":\"x\",\"name\":\"\\u0000\"}", "not JSON",
-		  "\\u0000 in another member");
 	PARSE_BAD("{\"type\":\"x\",\"a\\u0000\":1}", "not JSON",
 		  "\\u0000 in a key");
-	PARSE_BAD("{\"type\":\"\\ud800\"}", "not JSON", "lone surrogate escape");
+	PARSE_BAD("{\"type\":\"\\ud800\"}", "not JSON",
+		  "lone surrogate escape");
+	PARSE_BAD("{\"type\":\"a\0b\"}", "not JSON", "raw NUL in a string");
 	PARSE_BAD("{\"type\":\"x\"}\0", "not JSON", "raw NUL after object");
 	PARSE_BAD("{\"type\":\"x\"} garbage", "not JSON", "trailing garbage");
 	PARSE_BAD("{\"type\":\"x\"}{\"type\":\"y\"}", "not JSON",
@@ -151,23 +149,60 @@ static void test_parse(void)
 	ok(o == NULL && strlen(why) == 7, "parse: reason truncated to whylen");
 }
 
+/* sfu_msg_type of the message text: want NULL when it has none. */
+static void type_is(const char *text, size_t len, const char *want,
+		    const char *what)
+{
+	json_t *o = parse(text, len);
+
+	if (!o) {
+		ok(0, "type %s: test message parses (%s)", what, why);
+		return;
+	}
+	is_str(sfu_msg_type(o), want, "type %s", what);
+	json_decref(o);
+}
+
+#define TYPE_IS(s, want, what) type_is(s, L(s), want, what)
+
+static void test_type(void)
+{
+	TYPE_IS("{\"type\":\"join\"}", "join", "a string");
+	TYPE_IS("{\"type\":\"\"}", "", "empty string");
+	TYPE_IS("{\"a\":1,\"type\":\"x\",\"b\":2}", "x", "among others");
+	TYPE_IS("{}", NULL, "absent");
+	TYPE_IS("{\"room\":\"r\"}", NULL, "object without type");
+	TYPE_IS("{\"type\":5}", NULL, "a number");
+	TYPE_IS("{\"type\":null}", NULL, "null");
+	TYPE_IS("{\"type\":true}", NULL, "a boolean");
+	TYPE_IS("{\"type\":[\"x\"]}", NULL, "an array");
+	TYPE_IS("{\"type\":{}}", NULL, "an object");
+	TYPE_IS("{\"Type\":\"x\"}", NULL, "keys are case-sensitive");
+	TYPE_IS("{\"type\":\"a\\u0000b\"}", NULL, "U+0000 inside");
+	TYPE_IS("{\"type\":\"join\\u0000\"}", NULL, "U+0000 at the end");
+	TYPE_IS("{\"o\":{\"type\":\"x\"}}", NULL, "nested type is not it");
+}
+
 /* ---- sfu_msg_check --------------------------------------------------- */
 
 static const struct sfu_field schema[] = {
-	{ "room", SFU_F_STRING, true, 64 },
-	{ "name", SFU_F_STRING, false, 10 },
-	{ "count", SFU_F_INT, false, 0 },
-	{ "flag", SFU_F_BOOL, false, 0 },
-	{ "opts", SFU_F_OBJECT, false, 0 },
-	{ "sdp", SFU_F_OBJECT_OR_NULL, false, 0 },
-	{ NULL, 0, false, 0 },
+	{ .name = "room", .type = SFU_F_STRING, .required = true,
+	  .max_len = 64 },
+	{ .name = "name", .type = SFU_F_STRING, .max_len = 10 },
+	{ .name = "count", .type = SFU_F_INT },
+	{ .name = "flag", .type = SFU_F_BOOL },
+	{ .name = "opts", .type = SFU_F_OBJECT },
+	{ .name = "sdp", .type = SFU_F_OBJECT_OR_NULL },
+	{ .name = "blob", .type = SFU_F_STRING, .allow_nul = true },
+	{ .name = "opt", .type = SFU_F_STRING, .nullable = true },
+	{ .name = NULL },
 };
 
 /* Check the message text against fields; want_why NULL means valid. */
-static void check(const struct sfu_field *fields, const char *text,
-		  const char *want_why, const char *what)
+static void check_len(const struct sfu_field *fields, const char *text,
+		      size_t len, const char *want_why, const char *what)
 {
-	json_t *o = parse(text, strlen(text));
+	json_t *o = parse(text, len);
 	int rc;
 
 	if (!o) {
@@ -187,11 +222,22 @@ static void check(const struct sfu_field *fields, const char *text,
 	json_decref(o);
 }
 
+static void check(const struct sfu_field *fields, const char *text,
+		  const char *want_why, const char *what)
+{
+	check_len(fields, text, strlen(text), want_why, what);
+}
+
 static void test_check(void)
 {
 	static const struct sfu_field unbounded[] = {
-		{ "room", SFU_F_STRING, true, 0 },
-		{ NULL, 0, false, 0 },
+		{ .name = "room", .type = SFU_F_STRING, .required = true },
+		{ .name = NULL },
+	};
+	static const struct sfu_field req_nullable[] = {
+		{ .name = "sdp", .type = SFU_F_OBJECT, .required = true,
+		  .nullable = true },
+		{ .name = NULL },
 	};
 	char buf[2048];
 
@@ -207,6 +253,7 @@ static void test_check(void)
 	check(schema,
 	      "{\"type\":\"j\",\"room\":\"r\",\"zzz\":[1,{}],\"Room\":5}",
 	      NULL, "unknown members ignored");
+	check(schema, "{\"room\":\"r\"}", NULL, "type is not the schema's");
 	check(NULL, "{\"type\":\"j\"}", NULL, "NULL field list");
 
 	check(schema, "{\"type\":\"j\"}", "\"room\" is required",
@@ -251,7 +298,8 @@ static void test_check(void)
 
 	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"name\":\"0123456789\"}",
 	      NULL, "max_len exactly");
-	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"name\":\"0123456789a\"}",
+	check(schema,
+	      "{\"type\":\"j\",\"room\":\"r\",\"name\":\"0123456789a\"}",
 	      "\"name\" is longer than 10 bytes", "max_len + 1");
 	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"name\":\"\"}", NULL,
 	      "empty string within max_len");
@@ -264,11 +312,107 @@ static void test_check(void)
 	      "\\u00e9\\u00e9\\u00e9\"}",
 	      "\"name\" is longer than 10 bytes",
 	      "max_len counts decoded bytes: 6 x U+00E9 = 12");
-
 	snprintf(buf, sizeof(buf), "{\"type\":\"j\",\"room\":\"%01000d\"}", 0);
 	check(unbounded, buf, NULL, "max_len 0 is unbounded");
 	check(schema, buf, "\"room\" is longer than 64 bytes",
 	      "1000 bytes over 64");
+
+	/* U+0000: refused unless the field allows it. */
+	check(schema, "{\"type\":\"j\",\"room\":\"r\\u0000\"}",
+	      "\"room\" must not contain U+0000", "U+0000 in a string");
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"name\":\"\\u0000\"}",
+	      "\"name\" must not contain U+0000", "a lone U+0000");
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"blob\":\"a\\u0000b\"}",
+	      NULL, "allow_nul lets U+0000 through");
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"zz\":\"\\u0000\"}",
+	      NULL, "U+0000 in an unknown member is ignored");
+	check(schema,
+	      "{\"type\":\"j\",\"room\":\"r\",\"name\":\"0123456789\\u0000\"}",
+	      "\"name\" is longer than 10 bytes",
+	      "U+0000 counts toward max_len");
+
+	/* nullable: null is as good as absent. */
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"opt\":null}", NULL,
+	      "nullable optional given null");
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"opt\":\"s\"}", NULL,
+	      "nullable given a string");
+	check(schema, "{\"type\":\"j\",\"room\":\"r\",\"opt\":1}",
+	      "\"opt\" must be a string", "nullable given a number");
+	check(req_nullable, "{\"sdp\":null}", "\"sdp\" is required",
+	      "required nullable given null");
+	check(req_nullable, "{}", "\"sdp\" is required",
+	      "required nullable absent");
+	check(req_nullable, "{\"sdp\":{}}", NULL, "required nullable given {}");
+}
+
+static void test_check_nested(void)
+{
+	static const struct sfu_field track[] = {
+		{ .name = "kind", .type = SFU_F_STRING, .required = true,
+		  .max_len = 5 },
+		{ .name = "muted", .type = SFU_F_BOOL },
+		{ .name = NULL },
+	};
+	static const struct sfu_field desc[] = {
+		{ .name = "sdp", .type = SFU_F_STRING, .required = true },
+		{ .name = "type", .type = SFU_F_STRING, .required = true },
+		{ .name = NULL },
+	};
+	static const struct sfu_field publish[] = {
+		{ .name = "desc", .type = SFU_F_OBJECT, .required = true,
+		  .fields = desc },
+		{ .name = "tracks", .type = SFU_F_OBJECT, .each = track },
+		{ .name = "maybe", .type = SFU_F_OBJECT_OR_NULL,
+		  .fields = desc },
+		{ .name = NULL },
+	};
+
+	check(publish, "{\"desc\":{\"sdp\":\"v=0\",\"type\":\"offer\"}}", NULL,
+	      "nested: valid");
+	check(publish, "{\"desc\":{\"type\":\"offer\"}}", "\"sdp\" is required",
+	      "nested: member missing");
+	check(publish, "{\"desc\":{\"sdp\":1,\"type\":\"offer\"}}",
+	      "\"sdp\" must be a string", "nested: member wrong type");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\\u0000\",\"type\":\"offer\"}}",
+	      "\"sdp\" must not contain U+0000", "nested: U+0000 in a member");
+	check(publish, "{\"desc\":[]}", "\"desc\" must be an object",
+	      "nested: not an object");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"v=0\",\"type\":\"offer\"},\"maybe\":null}",
+	      NULL, "nested: OBJECT_OR_NULL null skips its schema");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"v=0\",\"type\":\"offer\"},\"maybe\":{}}",
+	      "\"sdp\" is required",
+	      "nested: OBJECT_OR_NULL object is checked");
+
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{}}", NULL,
+	      "each: empty map");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{"
+	      "\"t1\":{\"kind\":\"audio\"},\"t2\":{\"kind\":\"video\","
+	      "\"muted\":true}}}",
+	      NULL, "each: two valid members");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{"
+	      "\"t1\":{\"kind\":\"audio\"},\"t2\":5}}",
+	      "\"tracks\" members must be objects", "each: a number member");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{"
+	      "\"t1\":null}}",
+	      "\"tracks\" members must be objects", "each: a null member");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{"
+	      "\"t1\":{\"kind\":\"audio\"},\"t2\":{\"muted\":true}}}",
+	      "\"kind\" is required", "each: member missing a field");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":{"
+	      "\"t1\":{\"kind\":\"screen\"}}}",
+	      "\"kind\" is longer than 5 bytes", "each: member over max_len");
+	check(publish,
+	      "{\"desc\":{\"sdp\":\"\",\"type\":\"\"},\"tracks\":[]}",
+	      "\"tracks\" must be an object", "each: an array");
 }
 
 /* ---- sfu_msg_req_id -------------------------------------------------- */
@@ -305,10 +449,12 @@ static void id_bad(const char *text, const char *what)
 static const char *id_msg(const char *unit, int n)
 {
 	static char buf[1024];
-	size_t len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"x\",\"id\":\"");
+	size_t len = (size_t)snprintf(buf, sizeof(buf),
+				      "{\"type\":\"x\",\"id\":\"");
 
 	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s", unit);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s",
+					unit);
 	snprintf(buf + len, sizeof(buf) - len, "\"}");
 	return buf;
 }
@@ -321,7 +467,8 @@ static const char *quoted(const char *unit, int n)
 
 	buf[0] = '"';
 	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s", unit);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s",
+					unit);
 	snprintf(buf + len, sizeof(buf) - len, "\"");
 	return buf;
 }
@@ -348,6 +495,8 @@ static void test_req_id(void)
 	      "\\u escape written as UTF-8");
 	id_ok("{\"type\":\"x\",\"id\":\"\\u0001\\n\"}", "\"\\u0001\\n\"",
 	      "control characters escaped");
+	id_ok("{\"type\":\"x\",\"id\":\"a\\u0000b\"}", "\"a\\u0000b\"",
+	      "U+0000 escaped, not cut");
 
 	strcpy(want, quoted("a", 64));
 	id_ok(id_msg("a", 64), want, "64 ASCII characters");
@@ -378,7 +527,8 @@ static void test_req_id(void)
 	/* An out buffer too small for the text is refused, not overrun. */
 	o = PARSE("{\"type\":\"x\",\"id\":12345}");
 	memset(idbuf, 'X', sizeof(idbuf));
-	is_int(sfu_msg_req_id(o, idbuf, 5), -EINVAL, "req_id: 5 bytes for 12345");
+	is_int(sfu_msg_req_id(o, idbuf, 5), -EINVAL,
+	       "req_id: 5 bytes for 12345");
 	is_int(idbuf[0], 0, "req_id: out emptied when too small");
 	ok(idbuf[5] == 'X', "req_id: nothing written past outsz");
 	is_int(sfu_msg_req_id(o, idbuf, 6), 0, "req_id: 6 bytes suffice");
@@ -389,7 +539,9 @@ static void test_req_id(void)
 int main(void)
 {
 	test_parse();
+	test_type();
 	test_check();
+	test_check_nested();
 	test_req_id();
 	return tap_done();
 }

@@ -186,7 +186,8 @@ static void test_utf8_decode(void)
 	wrong = 0;
 	for (int a = 0x80; a < 0x100; a++) {
 		for (int b = 0; b < 0x100; b++) {
-			unsigned char s[2] = { (unsigned char)a, (unsigned char)b };
+			unsigned char s[2] = { (unsigned char)a,
+					       (unsigned char)b };
 			uint32_t cp;
 			size_t r = sfu_utf8_decode(s, 2, &cp);
 			bool two = a >= 0xc2 && a <= 0xdf && (b & 0xc0) == 0x80;
@@ -260,13 +261,15 @@ static void test_display_trim(void)
 	NORM_OK("  Ann   Lee ", "Ann   Lee", "inner run of spaces kept");
 	NORM_OK("\xc2\xa0" "Bob\xc2\xa0", "Bob", "U+00A0 trimmed");
 	NORM_OK("\xe3\x80\x80" "Bob\xe3\x80\x80", "Bob", "U+3000 trimmed");
-	NORM_OK("\xe2\x80\x83\xe2\x80\x8a" "Bob\xe2\x80\xaf\xe2\x81\x9f", "Bob", "U+2003 U+200A U+202F U+205F trimmed");
+	NORM_OK("\xe2\x80\x83\xe2\x80\x8a" "Bob\xe2\x80\xaf\xe2\x81\x9f", "Bob",
+		"U+2003 U+200A U+202F U+205F trimmed");
 	NORM_OK("\xe1\x9a\x80" "Bob", "Bob", "U+1680 trimmed");
 	NORM_OK("\xef\xbb\xbf" "Bob", "Bob", "leading BOM trimmed");
 	NORM_OK("Ann\xc2\xa0Lee", "Ann\xc2\xa0Lee", "inner U+00A0 kept");
 	NORM_OK("Ann\xe3\x80\x80Lee", "Ann\xe3\x80\x80Lee",
 		"inner U+3000 kept");
-	NORM_OK("  Ren\xc3\xa9" "e \xe2\x82\xac ", "Ren\xc3\xa9" "e \xe2\x82\xac",
+	NORM_OK("  Ren\xc3\xa9" "e \xe2\x82\xac ",
+		"Ren\xc3\xa9" "e \xe2\x82\xac",
 		"multibyte content exact");
 	norm_ok("Alice Smith", 5, "Alice", "explicit length honoured");
 	NORM_OK("x", "x", "one character");

@@ -91,7 +91,8 @@ static void test_cap(void)
 
 	sfu_ratelimit_init(&rl, 5, 10, 0);
 	drain(&rl, 0, 3);
-	is_int(drain(&rl, 100000, 100), 10, "cap: partial bucket fills to burst");
+	is_int(drain(&rl, 100000, 100), 10,
+	       "cap: a partial bucket fills to the burst");
 	ok(rl.tokens <= rl.burst, "cap: tokens never above burst");
 }
 

@@ -221,6 +221,24 @@ static void expect_error(uint64_t to, enum sfu_err err,
 	ok(r->has_message, "%s: a message", what);
 }
 
+/* Pairs of participants in r that share an id. */
+static int duplicate_ids(const struct sfu_room *r)
+{
+	size_t n = sfu_room_participant_count(r);
+	int dup = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sfu_participant *p = sfu_room_participant_at(r, i);
+		for (size_t j = i + 1; j < n; j++) {
+			const struct sfu_participant *q =
+				sfu_room_participant_at(r, j);
+			dup += !strcmp(sfu_participant_id(p),
+				       sfu_participant_id(q));
+		}
+	}
+	return dup;
+}
+
 static bool id_well_formed(const char *id)
 {
 	if (id[0] != 'p' || strlen(id) != 13)
@@ -240,6 +258,7 @@ static void test_join(void)
 	const struct rec *r;
 	struct sfu_room *room;
 	char id1[SFU_ID_MAX + 1], id2[SFU_ID_MAX + 1], id3[SFU_ID_MAX + 1];
+	char tok[SFU_TOKEN_LEN + 1];
 
 	is_int(sfu_rooms_count(rs), 0, "join: no rooms at first");
 	ok(sfu_rooms_find(rs, "r1") == NULL, "join: r1 absent at first");
@@ -270,8 +289,8 @@ static void test_join(void)
 	   "join: can_publish from the command");
 	is_int(sfu_participant_session(sfu_rooms_by_session(rs, 1)), 1,
 	       "join: participant attached to its session");
-	is_int(strlen(sfu_participant_resume_token(sfu_rooms_by_session(rs, 1))),
-	       SFU_TOKEN_LEN, "join: resume token length");
+	token_of(rs, 1, tok);
+	is_int(strlen(tok), SFU_TOKEN_LEN, "join: resume token length");
 
 	join_full(rs, 2, 7, "r1", "Bob", NULL, NULL);
 	sfu_strlcpy(id2, id_of(rs, 2), sizeof(id2));
@@ -319,17 +338,10 @@ static void test_join(void)
 	rs = rooms(&lim);
 	for (uint64_t s = 100; s < 300; s++)
 		join(rs, s, "big");
-	{
-		int dup = 0;
-		struct sfu_room *big = sfu_rooms_find(rs, "big");
-		for (size_t i = 0; i < 200; i++)
-			for (size_t j = i + 1; j < 200; j++)
-				dup += !strcmp(sfu_participant_id(sfu_room_participant_at(big, i)),
-					       sfu_participant_id(sfu_room_participant_at(big, j)));
-		is_int(sfu_room_participant_count(big), 200, "big: 200 joined");
-		is_int(dup, 0, "big: 200 unique ids");
-		is_int(nev, 200, "big: the 200th join told 199 others + itself");
-	}
+	is_int(nev, 200, "big: the 200th join tells 199 others and itself");
+	room = sfu_rooms_find(rs, "big");
+	is_int(sfu_room_participant_count(room), 200, "big: 200 joined");
+	is_int(duplicate_ids(room), 0, "big: 200 unique ids");
 	sfu_rooms_free(rs);
 }
 
@@ -530,8 +542,8 @@ static void test_mute(void)
 	p = sfu_rooms_by_session(rs, 1);
 	t = sfu_participant_add_track(p, "t1", SFU_TRACK_AUDIO, "mic", 4);
 	ok(t != NULL && !t->muted, "add_track: unmuted at first");
-	ok(sfu_participant_add_track(p, "t2", SFU_TRACK_VIDEO, "cam", 4) != NULL,
-	   "add_track: second");
+	t = sfu_participant_add_track(p, "t2", SFU_TRACK_VIDEO, "cam", 4);
+	ok(t != NULL, "add_track: second");
 	is_int(sfu_participant_track_count(p), 2, "add_track: two tracks");
 
 	mute(rs, 2, "t1", true);
@@ -564,8 +576,8 @@ static void test_mute(void)
 	rs = rooms(&lim);
 	join(rs, 1, "r");
 	join(rs, 2, "r");
-	sfu_participant_add_track(sfu_rooms_by_session(rs, 2), "a", SFU_TRACK_AUDIO,
-				  "", 4);
+	p = sfu_rooms_by_session(rs, 2);
+	sfu_participant_add_track(p, "a", SFU_TRACK_AUDIO, "", 4);
 	simple(rs, SFU_CMD_DISCONNECT, 1, 0);
 	mute(rs, 1, "a", true);
 	expect_error(1, SFU_ERR_NOT_JOINED, SFU_EFFECT_NONE, 4,
@@ -574,7 +586,6 @@ static void test_mute(void)
 	is_int(nev, 0, "mute: a detached participant is not told");
 
 	/* Track limit. */
-	p = sfu_rooms_by_session(rs, 2);
 	ok(sfu_participant_add_track(p, "b", SFU_TRACK_AUDIO, "", 2) != NULL,
 	   "add_track: up to max");
 	ok(sfu_participant_add_track(p, "c", SFU_TRACK_AUDIO, "", 2) == NULL,
@@ -701,7 +712,8 @@ static void test_resume(void)
 	r = only_to(6);
 	ok(r && r->resumed && !strcmp(r->who, id1) && r->join_seq == 8,
 	   "resume attached: JOINED resumed, same id");
-	ok(sfu_rooms_by_session(rs, 5) == NULL, "kicked: old session unindexed");
+	ok(sfu_rooms_by_session(rs, 5) == NULL,
+	   "kicked: old session unindexed");
 	is_str(id_of(rs, 6), id1, "resume attached: new session indexed");
 	simple(rs, SFU_CMD_DISCONNECT, 5, 2000);
 	simple(rs, SFU_CMD_LEAVE, 5, 2000);

@@ -1,0 +1,331 @@
+/*
+ * ice.c - libnice in controlled, full-ICE, trickle mode.
+ *
+ * The browser offers first, so it is the controlling agent; the server is
+ * controlled and never restarts ICE. Consent freshness (RFC 7675) turns a
+ * vanished peer into a FAILED state within about 30 s. Freeing is deferred
+ * to an idle callback because a participant is often torn down from
+ * inside one of the agent's own signals.
+ */
+#define SFU_LOG_MODULE "ice"
+#include "ice.h"
+
+#include <agent.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+
+struct sfu_ice {
+	NiceAgent *agent;
+	guint stream;
+	enum sfu_ice_state state;
+	char *ufrag, *pwd;
+	char *remote_ufrag;
+	char *public_ip;
+	char pair[160];
+	const struct sfu_ice_ops *ops;
+	void *arg;
+};
+
+const char *sfu_ice_state_name(enum sfu_ice_state s)
+{
+	static const char *const names[] = { "new", "checking", "connected",
+					     "failed", "closed" };
+	return (unsigned)s < SFU_ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+static void set_state(struct sfu_ice *ice, enum sfu_ice_state st)
+{
+	if (ice->state == st || ice->state == SFU_ICE_FAILED ||
+	    ice->state == SFU_ICE_CLOSED)
+		return;
+	ice->state = st;
+	ice->ops->state(ice->arg, st);
+}
+
+static void on_recv(NiceAgent *agent, guint stream, guint component, guint len,
+		    gchar *buf, gpointer data)
+{
+	struct sfu_ice *ice = data;
+
+	ice->ops->recv(ice->arg, (uint8_t *)buf, len);
+}
+
+static void on_component_state(NiceAgent *agent, guint stream, guint component,
+			       guint state, gpointer data)
+{
+	struct sfu_ice *ice = data;
+
+	switch (state) {
+	case NICE_COMPONENT_STATE_CONNECTING:
+		set_state(ice, SFU_ICE_CHECKING);
+		break;
+	case NICE_COMPONENT_STATE_CONNECTED:
+	case NICE_COMPONENT_STATE_READY:
+		set_state(ice, SFU_ICE_CONNECTED);
+		break;
+	case NICE_COMPONENT_STATE_FAILED:
+		set_state(ice, SFU_ICE_FAILED);
+		break;
+	default:
+		break;
+	}
+}
+
+static void addr_text(const NiceAddress *a, char *out, size_t n)
+{
+	char ip[NICE_ADDRESS_STRING_LEN];
+
+	nice_address_to_string(a, ip);
+	snprintf(out, n, "%s:%u", ip, nice_address_get_port(a));
+}
+
+static void on_selected_pair(NiceAgent *agent, guint stream, guint component,
+			     NiceCandidate *local, NiceCandidate *remote,
+			     gpointer data)
+{
+	struct sfu_ice *ice = data;
+	char l[64], r[64];
+
+	addr_text(&local->addr, l, sizeof(l));
+	addr_text(&remote->addr, r, sizeof(r));
+	snprintf(ice->pair, sizeof(ice->pair), "%s <-> %s", l, r);
+	log_debug("selected pair %s", ice->pair);
+}
+
+/* The candidate as a=candidate text, with the 1:1 NAT address applied. */
+static char *candidate_text(struct sfu_ice *ice, NiceCandidate *c)
+{
+	NiceCandidate *copy = nice_candidate_copy(c);
+	char *sdp, *out;
+
+	if (ice->public_ip && c->type == NICE_CANDIDATE_TYPE_HOST) {
+		guint port = nice_address_get_port(&copy->addr);
+		if (nice_address_set_from_string(&copy->addr, ice->public_ip))
+			nice_address_set_port(&copy->addr, port);
+	}
+	sdp = nice_agent_generate_local_candidate_sdp(ice->agent, copy);
+	nice_candidate_free(copy);
+	if (!sdp)
+		return NULL;
+	/* libnice writes "a=candidate:..."; we hand out "candidate:...". */
+	out = sfu_xstrdup(strncmp(sdp, "a=", 2) == 0 ? sdp + 2 : sdp);
+	g_free(sdp);
+	return out;
+}
+
+static void on_new_candidate(NiceAgent *agent, NiceCandidate *c, gpointer data)
+{
+	struct sfu_ice *ice = data;
+	char *text;
+
+	/* Host candidates went into the SDP; trickle only later ones. */
+	if (c->type == NICE_CANDIDATE_TYPE_HOST || !ice->ops->candidate)
+		return;
+	text = candidate_text(ice, c);
+	if (text)
+		ice->ops->candidate(ice->arg, text);
+	free(text);
+}
+
+static int add_local_addresses(NiceAgent *agent, const char *ips)
+{
+	gchar **list = g_strsplit(ips, ",", -1);
+	int added = 0;
+
+	for (gchar **p = list; *p; p++) {
+		NiceAddress a;
+		g_strstrip(*p);
+		if (!**p)
+			continue;
+		nice_address_init(&a);
+		if (!nice_address_set_from_string(&a, *p)) {
+			log_warn("media.ips: cannot use %s", *p);
+			continue;
+		}
+		nice_agent_add_local_address(agent, &a);
+		added++;
+	}
+	g_strfreev(list);
+	return added;
+}
+
+static void set_stun(NiceAgent *agent, const char *hostport)
+{
+	char *host = sfu_xstrdup(hostport), *colon = strrchr(host, ':');
+	char *h = host;
+
+	if (colon) {
+		*colon = '\0';
+		if (*h == '[') { /* [v6]:port */
+			h++;
+			h[strlen(h) - 1] = '\0';
+		}
+		g_object_set(agent, "stun-server", h, "stun-server-port",
+			     (guint)atoi(colon + 1), NULL);
+	}
+	free(host);
+}
+
+static NiceAgent *make_agent(const struct sfu_ice_opts *o)
+{
+	NiceAgent *agent = nice_agent_new_full(
+		g_main_context_get_thread_default(), NICE_COMPATIBILITY_RFC5245,
+		NICE_AGENT_OPTION_ICE_TRICKLE |
+			NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+
+	g_object_set(agent, "controlling-mode", FALSE, "upnp", FALSE,
+		     "ice-tcp", FALSE, "ice-udp", TRUE, NULL);
+	if (o->stun_server)
+		set_stun(agent, o->stun_server);
+	if (o->ips && add_local_addresses(agent, o->ips) == 0)
+		log_warn("media.ips holds no usable address");
+	return agent;
+}
+
+struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
+			    const struct sfu_ice_ops *ops, void *arg)
+{
+	struct sfu_ice *ice = sfu_xcalloc(1, sizeof(*ice));
+
+	ice->ops = ops;
+	ice->arg = arg;
+	ice->public_ip = o->public_ip ? sfu_xstrdup(o->public_ip) : NULL;
+	ice->agent = make_agent(o);
+	ice->stream = nice_agent_add_stream(ice->agent, 1);
+	if (o->port_min > 0)
+		nice_agent_set_port_range(ice->agent, ice->stream, 1,
+					  (guint)o->port_min, (guint)o->port_max);
+	g_signal_connect(ice->agent, "component-state-changed",
+			 G_CALLBACK(on_component_state), ice);
+	g_signal_connect(ice->agent, "new-selected-pair-full",
+			 G_CALLBACK(on_selected_pair), ice);
+	g_signal_connect(ice->agent, "new-candidate-full",
+			 G_CALLBACK(on_new_candidate), ice);
+	nice_agent_attach_recv(ice->agent, ice->stream, 1,
+			       g_main_context_get_thread_default(), on_recv, ice);
+	if (!nice_agent_gather_candidates(ice->agent, ice->stream)) {
+		log_warn("cannot gather ICE candidates (no usable port?)");
+		sfu_ice_free(ice);
+		return NULL;
+	}
+	nice_agent_get_local_credentials(ice->agent, ice->stream, &ice->ufrag,
+					 &ice->pwd);
+	return ice;
+}
+
+static gboolean release_agent(gpointer data)
+{
+	g_object_unref(data);
+	return G_SOURCE_REMOVE;
+}
+
+void sfu_ice_free(struct sfu_ice *ice)
+{
+	GSource *idle;
+
+	if (!ice)
+		return;
+	if (ice->agent) {
+		nice_agent_attach_recv(ice->agent, ice->stream, 1,
+				       g_main_context_get_thread_default(), NULL,
+				       NULL);
+		g_signal_handlers_disconnect_by_data(ice->agent, ice);
+		/* Not from inside the agent's own callback: later. */
+		idle = g_idle_source_new();
+		g_source_set_callback(idle, release_agent, ice->agent, NULL);
+		g_source_attach(idle, g_main_context_get_thread_default());
+		g_source_unref(idle);
+	}
+	g_free(ice->ufrag);
+	g_free(ice->pwd);
+	free(ice->remote_ufrag);
+	free(ice->public_ip);
+	free(ice);
+}
+
+const char *sfu_ice_ufrag(const struct sfu_ice *ice)
+{
+	return ice->ufrag;
+}
+
+const char *sfu_ice_pwd(const struct sfu_ice *ice)
+{
+	return ice->pwd;
+}
+
+void sfu_ice_local_candidates(struct sfu_ice *ice,
+			      void (*fn)(void *ctx, const char *cand), void *ctx)
+{
+	GSList *list = nice_agent_get_local_candidates(ice->agent, ice->stream, 1);
+
+	for (GSList *l = list; l; l = l->next) {
+		char *text = candidate_text(ice, l->data);
+		if (text)
+			fn(ctx, text);
+		free(text);
+	}
+	g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+}
+
+int sfu_ice_set_remote_credentials(struct sfu_ice *ice, const char *ufrag,
+				   const char *pwd)
+{
+	if (ice->remote_ufrag)
+		return strcmp(ice->remote_ufrag, ufrag) == 0 ? 0 : -ENOTSUP;
+	if (!nice_agent_set_remote_credentials(ice->agent, ice->stream, ufrag,
+					       pwd))
+		return -EINVAL;
+	ice->remote_ufrag = sfu_xstrdup(ufrag);
+	return 0;
+}
+
+int sfu_ice_add_remote_candidate(struct sfu_ice *ice, const char *cand,
+				 size_t len)
+{
+	char *text = sfu_xasprintf("a=%.*s", (int)len, cand);
+	NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(ice->agent,
+								 ice->stream,
+								 text);
+	GSList one = { c, NULL };
+	int rc = -EINVAL;
+
+	free(text);
+	if (!c)
+		return -EINVAL;
+	/* Only UDP: the agent does not do ICE-TCP. */
+	if (c->transport == NICE_CANDIDATE_TRANSPORT_UDP &&
+	    nice_agent_set_remote_candidates(ice->agent, ice->stream, 1, &one) >= 0)
+		rc = 0;
+	nice_candidate_free(c);
+	return rc;
+}
+
+void sfu_ice_remote_done(struct sfu_ice *ice)
+{
+	nice_agent_peer_candidate_gathering_done(ice->agent, ice->stream);
+}
+
+int sfu_ice_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
+{
+	gint n;
+
+	/* libnice refuses by itself until a pair is usable; asking it
+	 * anyway lets a DTLS reply go out as soon as checks succeed. */
+	if (ice->state == SFU_ICE_FAILED || ice->state == SFU_ICE_CLOSED)
+		return -ENOTCONN;
+	n = nice_agent_send(ice->agent, ice->stream, 1, (guint)len,
+			    (const gchar *)data);
+	return n == (gint)len ? 0 : -EAGAIN;
+}
+
+enum sfu_ice_state sfu_ice_state(const struct sfu_ice *ice)
+{
+	return ice->state;
+}
+
+const char *sfu_ice_selected_pair(const struct sfu_ice *ice)
+{
+	return ice->pair;
+}

@@ -1,0 +1,176 @@
+/*
+ * media-t.h - the types of the media path, shared by media.c (one
+ * participant's transport and RTCP), stream.c (a publisher's inbound
+ * track) and forward.c (one subscriber's outbound copy of a stream).
+ * Types live apart from functions, as in haproxy's *-t.h headers; only
+ * these three files see inside them.
+ *
+ * Ownership: a participant's struct sfu_media owns its peer, its
+ * negotiation state, its streams and the forwards it receives. A stream
+ * lists the forwards that copy it (an array: the per-packet loop walks it)
+ * and each forward points back at its stream; both lists are kept in step
+ * by forward_new/forward_free.
+ */
+#ifndef SFU_MEDIA_T_H
+#define SFU_MEDIA_T_H
+
+#include "common.h"
+
+#include "negotiation.h"
+#include "peer.h"
+#include "rtcp.h"
+#include "rtp.h"
+
+#define SFU_RTP_MAX 1500            /* largest RTP packet we keep */
+#define SFU_NACK_MAX_MISSING 64     /* sequence numbers a stream chases */
+#define SFU_NACK_RETRIES 3
+#define SFU_KEYFRAME_INTERVAL_US 500000 /* PLI/FIR at most this often */
+
+struct sfu_media;
+struct sfu_forward;
+
+/* One slot of a stream's retransmission ring. */
+struct sfu_ring_slot {
+	uint16_t seq;
+	uint16_t len; /* 0: empty */
+	uint8_t data[SFU_RTP_MAX];
+};
+
+struct sfu_missing {
+	uint16_t seq;
+	uint8_t tries;
+	int64_t next_us; /* when to NACK it again */
+};
+
+struct sfu_stream_stats {
+	uint64_t packets, bytes;
+	uint64_t nacks_sent, plis_sent, firs_sent;
+	uint64_t keyframes, retransmits_in, dropped;
+	int64_t lost; /* cumulative, RFC 3550 (may be negative) */
+	uint64_t bytes_window, bytes_window_start_us; /* for bitrate */
+	uint64_t bitrate_bps;
+};
+
+struct sfu_stream {
+	struct sfu_media *owner;
+	size_t section;
+	char track[SFU_ID_MAX + 1];
+	enum sfu_sdp_kind kind;
+	struct sfu_codec_params codec; /* the publisher's */
+	struct sfu_ext_ids ext;        /* the publisher's ids */
+	uint32_t ssrc, rtx_ssrc;       /* 0 until known */
+	/* Receive state (RFC 3550 A.1, A.3, A.8). */
+	struct sfu_seq_ext seq;
+	int64_t base_ext, highest_ext;
+	uint64_t received, expected_prior, received_prior;
+	double jitter; /* in timestamp units */
+	int64_t last_transit;
+	bool started;
+	uint32_t last_ts;
+	int64_t last_arrival_us;
+	/* The publisher's last SR, for LSR/DLSR and timestamp mapping. */
+	uint32_t sr_lsr;
+	uint64_t sr_ntp;
+	uint32_t sr_rtp;
+	int64_t sr_arrival_us;
+	/* Loss recovery and keyframes. */
+	struct sfu_missing missing[SFU_NACK_MAX_MISSING];
+	size_t n_missing;
+	int64_t last_keyframe_req_us;
+	uint8_t fir_seq;
+	struct sfu_ring_slot *ring;
+	size_t ring_size; /* a power of two, or 0 */
+	/* Forwards copying this stream. */
+	struct sfu_forward **fwd;
+	size_t n_fwd, cap_fwd;
+	struct sfu_stream_stats st;
+};
+
+/* Per section of the subscriber: outbound continuity survives reuse. */
+struct sfu_out_state {
+	bool used;
+	uint16_t last_seq;
+	uint32_t last_ts;
+	int64_t last_us;
+	uint16_t rtx_seq;
+};
+
+struct sfu_forward_stats {
+	uint64_t packets, bytes;
+	uint64_t nacks_received, retransmitted, plis_received;
+	int rtt_ms;
+	uint64_t bytes_window, bytes_window_start_us;
+	uint64_t bitrate_bps;
+	uint8_t fraction_lost;
+	int32_t cumulative_lost;
+};
+
+struct sfu_forward {
+	struct sfu_stream *stream;
+	struct sfu_media *sub;
+	size_t section;
+	bool active;         /* accepted by the subscriber's answer */
+	bool need_keyframe;  /* video waits for one before sending */
+	bool started;        /* seq/ts deltas are set */
+	uint16_t seq_delta;
+	uint32_t ts_delta;
+	struct sfu_rtp_rewrite rw;
+	uint8_t ext_map[256];
+	uint32_t rtx_ssrc;
+	uint8_t rtx_pt;
+	struct sfu_forward_stats st;
+};
+
+
+/* ---- between media.c, stream.c and forward.c -------------------------- */
+
+struct sfu_stream *sfu__stream_new(struct sfu_media *owner, size_t section,
+				   const char *track,
+				   const struct sfu_msec *sec, size_t ring_size);
+void sfu__stream_free(struct sfu_stream *s);
+/* A packet (parsed into r) of this stream arrived at now_us. Returns false
+ * for a duplicate, which is not forwarded. */
+bool sfu__stream_receive(struct sfu_stream *s, const uint8_t *pkt,
+			 const struct sfu_rtp *r, int64_t now_us);
+/* The packet with sequence number seq from the ring, or NULL. */
+const struct sfu_ring_slot *sfu__stream_ring_get(const struct sfu_stream *s,
+						 uint16_t seq);
+/* Sequence numbers due a NACK now (fills seqs, returns how many). */
+size_t sfu__stream_due_nacks(struct sfu_stream *s, int64_t now_us,
+			     uint16_t *seqs, size_t max);
+/* Whether a keyframe request may go out now (and note that it does). */
+bool sfu__stream_keyframe_allowed(struct sfu_stream *s, int64_t now_us);
+/* The report block for our RR, updating the interval counters. */
+void sfu__stream_report_block(struct sfu_stream *s, int64_t now_us,
+			      struct sfu_rtcp_rb *rb);
+/* The publisher's SR arrived. */
+void sfu__stream_on_sr(struct sfu_stream *s, uint64_t ntp, uint32_t rtp_ts,
+		       int64_t now_us);
+/* The stream's RTP timestamp at now_us, extrapolated. */
+uint32_t sfu__stream_ts_at(const struct sfu_stream *s, int64_t now_us);
+
+struct sfu_forward *sfu__forward_new(struct sfu_stream *s, struct sfu_media *sub,
+				     size_t section, const struct sfu_msec *sec);
+void sfu__forward_free(struct sfu_forward *f);
+/* Send one packet of the stream; buf is scratch of SFU_RTP_MAX + 64. */
+void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
+		       const struct sfu_rtp *r, bool keyframe, int64_t now_us,
+		       uint8_t *buf);
+/* Answer a NACK for the forward's (outbound) sequence number seq. */
+void sfu__forward_retransmit(struct sfu_forward *f, uint16_t seq, uint8_t *buf);
+/* The sender info of our SR for this forward. */
+void sfu__forward_sender_info(const struct sfu_forward *f, int64_t now_us,
+			      struct sfu_rtcp_sender_info *si);
+
+/* media.c, for forward.c */
+void sfu__media_forward_added(struct sfu_media *m, struct sfu_forward *f);
+void sfu__media_forward_removed(struct sfu_media *m, struct sfu_forward *f);
+struct sfu_out_state *sfu__media_out_state(struct sfu_media *m, size_t section);
+uint16_t sfu__media_next_twcc(struct sfu_media *m);
+/* Protect and send; buf has SFU_SRTP_TRAILER spare bytes. */
+int sfu__media_send_rtp(struct sfu_media *m, uint8_t *buf, size_t len);
+
+/* Scratch for one outgoing packet plus the SRTP trailer. */
+#define SFU_SCRATCH (SFU_RTP_MAX + 128)
+
+#endif

@@ -1,0 +1,391 @@
+/*
+ * media.c - a participant's media session: RTP in (decrypted by the
+ * peer) to its streams and on to their forwards; RTCP in (SR, RR, NACK,
+ * PLI, FIR) to the right stream or forward; RTCP out on a 100 ms tick
+ * (NACKs for what we lost, and once a second RR + REMB to the publisher
+ * and SR to each subscriber).
+ *
+ * The per-packet path allocates nothing and logs nothing: packets are
+ * rebuilt in one scratch buffer per worker thread.
+ */
+#define SFU_LOG_MODULE "media"
+#include "media.h"
+
+#include <glib.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "codec.h"
+#include "log.h"
+#include "media-t.h"
+#include "rtcp.h"
+
+#define TICK_MS 100
+#define REPORT_TICKS 10 /* one RTCP report a second */
+#define MAX_PUBS 16
+
+struct sfu_media_counters {
+	uint64_t rtp_bad, rtp_unknown, rtp_wrong_pt, rtcp_bad;
+};
+
+struct sfu_media {
+	const struct sfu_media_env *env;
+	const struct sfu_media_ops *ops;
+	void *owner;
+	struct sfu_peer *peer;
+	struct sfu_nego nego;
+	uint32_t rtcp_ssrc;
+	char cname[24];
+	char **cands;
+	size_t n_cands;
+	struct sfu_stream *pubs[MAX_PUBS]; /* compact: the RTP lookup list */
+	size_t n_pubs;
+	struct sfu_forward *fwd[SFU_NEGO_MAX_SECTIONS]; /* by section */
+	struct sfu_out_state out[SFU_NEGO_MAX_SECTIONS];
+	uint16_t twcc_seq;
+	GSource *timer;
+	unsigned ticks;
+	struct sfu_media_counters n;
+};
+
+static __thread uint8_t scratch[SFU_SCRATCH];
+
+static uint32_t random32(void)
+{
+	uint32_t v;
+
+	do
+		sfu_random_bytes(&v, sizeof(v));
+	while (v == 0);
+	return v;
+}
+
+/* ---- helpers for forward.c ---------------------------------------------- */
+
+void sfu__media_forward_added(struct sfu_media *m, struct sfu_forward *f)
+{
+	m->fwd[f->section] = f;
+}
+
+void sfu__media_forward_removed(struct sfu_media *m, struct sfu_forward *f)
+{
+	if (m->fwd[f->section] == f)
+		m->fwd[f->section] = NULL;
+}
+
+struct sfu_out_state *sfu__media_out_state(struct sfu_media *m, size_t section)
+{
+	return &m->out[section];
+}
+
+uint16_t sfu__media_next_twcc(struct sfu_media *m)
+{
+	return m->twcc_seq++;
+}
+
+int sfu__media_send_rtp(struct sfu_media *m, uint8_t *buf, size_t len)
+{
+	return sfu_peer_send_rtp(m->peer, buf, len);
+}
+
+/* ---- RTCP out ------------------------------------------------------------- */
+
+static void send_rtcp(struct sfu_media *m, uint8_t *buf, int len)
+{
+	if (len > 0)
+		sfu_peer_send_rtcp(m->peer, buf, (size_t)len);
+}
+
+static void request_keyframe(struct sfu_stream *s, int64_t now_us)
+{
+	struct sfu_media *pub = s->owner;
+	int n;
+
+	if (!s->ssrc || !sfu__stream_keyframe_allowed(s, now_us))
+		return;
+	if (!(s->codec.fb & SFU_FB_NACK_PLI) && (s->codec.fb & SFU_FB_CCM_FIR)) {
+		n = sfu_rtcp_build_fir(scratch, SFU_RTP_MAX, pub->rtcp_ssrc,
+				       s->ssrc, s->fir_seq++);
+		s->st.firs_sent++;
+	} else {
+		n = sfu_rtcp_build_pli(scratch, SFU_RTP_MAX, pub->rtcp_ssrc,
+				       s->ssrc);
+		s->st.plis_sent++;
+	}
+	send_rtcp(pub, scratch, n);
+}
+
+static void send_nacks(struct sfu_media *m, struct sfu_stream *s, int64_t now_us)
+{
+	uint16_t seqs[SFU_NACK_MAX_MISSING];
+	size_t n = sfu__stream_due_nacks(s, now_us, seqs, SFU_ARRAY_SIZE(seqs));
+
+	if (n && s->ssrc)
+		send_rtcp(m, scratch,
+			  sfu_rtcp_build_nack(scratch, SFU_RTP_MAX, m->rtcp_ssrc,
+					      s->ssrc, seqs, n));
+}
+
+/* RR for every stream we receive, SDES, and REMB for the video ones. */
+static void report_to_publisher(struct sfu_media *m, int64_t now_us)
+{
+	struct sfu_rtcp_rb blocks[MAX_PUBS];
+	uint32_t video[MAX_PUBS];
+	size_t nb = 0, nv = 0;
+	int len, n;
+
+	for (size_t i = 0; i < m->n_pubs; i++) {
+		struct sfu_stream *s = m->pubs[i];
+		if (!s->started)
+			continue;
+		sfu__stream_report_block(s, now_us, &blocks[nb++]);
+		if (s->kind == SFU_SDP_VIDEO && (s->codec.fb & SFU_FB_REMB))
+			video[nv++] = s->ssrc;
+	}
+	if (nb == 0)
+		return;
+	len = sfu_rtcp_build_rr(scratch, SFU_RTP_MAX, m->rtcp_ssrc, blocks, nb);
+	if (len < 0)
+		return;
+	n = sfu_rtcp_build_sdes(scratch + len, SFU_RTP_MAX - (size_t)len,
+				m->rtcp_ssrc, m->cname, strlen(m->cname));
+	len += n > 0 ? n : 0;
+	if (nv) {
+		n = sfu_rtcp_build_remb(scratch + len, SFU_RTP_MAX - (size_t)len,
+					m->rtcp_ssrc, m->env->remb_bps, video, nv);
+		len += n > 0 ? n : 0;
+	}
+	send_rtcp(m, scratch, len);
+}
+
+/* An SR + SDES compound for every forward this participant receives. */
+static void report_to_subscriber(struct sfu_media *m, int64_t now_us)
+{
+	uint64_t ntp = sfu_ntp_from_unix_us((uint64_t)sfu_wall_us());
+
+	for (size_t i = 0; i < m->nego.n; i++) {
+		struct sfu_forward *f = m->fwd[i];
+		struct sfu_rtcp_sender_info si;
+		int len, n;
+		if (!f || !f->started)
+			continue;
+		sfu__forward_sender_info(f, now_us, &si);
+		si.ntp = ntp;
+		len = sfu_rtcp_build_sr(scratch, SFU_RTP_MAX, f->rw.ssrc, &si,
+					NULL, 0);
+		if (len < 0)
+			continue;
+		n = sfu_rtcp_build_sdes(scratch + len, SFU_RTP_MAX - (size_t)len,
+					f->rw.ssrc, m->cname, strlen(m->cname));
+		send_rtcp(m, scratch, len + (n > 0 ? n : 0));
+	}
+}
+
+static gboolean on_tick(gpointer data)
+{
+	struct sfu_media *m = data;
+	int64_t now = sfu_now_us();
+
+	if (sfu_peer_state(m->peer) != SFU_PEER_CONNECTED)
+		return G_SOURCE_CONTINUE;
+	for (size_t i = 0; i < m->n_pubs; i++)
+		send_nacks(m, m->pubs[i], now);
+	if (++m->ticks % REPORT_TICKS == 0) {
+		report_to_publisher(m, now);
+		report_to_subscriber(m, now);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- RTP in ----------------------------------------------------------------- */
+
+static struct sfu_stream *stream_by_ssrc(struct sfu_media *m, uint32_t ssrc,
+					 bool *rtx)
+{
+	for (size_t i = 0; i < m->n_pubs; i++) {
+		if (m->pubs[i]->ssrc == ssrc) {
+			*rtx = false;
+			return m->pubs[i];
+		}
+		if (m->pubs[i]->rtx_ssrc == ssrc) {
+			*rtx = true;
+			return m->pubs[i];
+		}
+	}
+	return NULL;
+}
+
+/* An SSRC the SDP did not announce: bind it through the MID element. */
+static struct sfu_stream *stream_by_mid(struct sfu_media *m, const uint8_t *pkt,
+					const struct sfu_rtp *r, bool *rtx)
+{
+	for (size_t i = 0; i < m->n_pubs; i++) {
+		struct sfu_stream *s = m->pubs[i];
+		const struct sfu_msec *sec = &m->nego.sec[s->section];
+		const uint8_t *val;
+		size_t len;
+		if (!s->ext.mid ||
+		    sfu_rtp_ext_find(pkt, r, s->ext.mid, &val, &len) < 0 ||
+		    len != strlen(sec->mid) || memcmp(val, sec->mid, len) != 0)
+			continue;
+		*rtx = s->codec.rtx_pt && r->pt == s->codec.rtx_pt;
+		if (*rtx && !s->rtx_ssrc)
+			s->rtx_ssrc = r->ssrc;
+		else if (!*rtx && !s->ssrc)
+			s->ssrc = r->ssrc;
+		else
+			return NULL;
+		return s;
+	}
+	return NULL;
+}
+
+static void on_rtp(void *arg, uint8_t *pkt, size_t len)
+{
+	struct sfu_media *m = arg;
+	int64_t now = sfu_now_us();
+	struct sfu_stream *s;
+	struct sfu_rtp r;
+	bool rtx = false, key = false;
+
+	if (sfu_rtp_parse(pkt, len, &r) < 0) {
+		m->n.rtp_bad++;
+		return;
+	}
+	s = stream_by_ssrc(m, r.ssrc, &rtx);
+	if (!s && !(s = stream_by_mid(m, pkt, &r, &rtx))) {
+		m->n.rtp_unknown++;
+		return;
+	}
+	if (rtx) {
+		struct sfu_rtp orig;
+		uint16_t osn;
+		if (sfu_rtx_unwrap(pkt, &r, &osn, &orig) < 0)
+			return;
+		r = orig;
+		r.pt = s->codec.pt;
+	} else if (r.pt != s->codec.pt) {
+		m->n.rtp_wrong_pt++;
+		return;
+	}
+	if (!sfu__stream_receive(s, pkt, &r, now))
+		return;
+	if (s->kind == SFU_SDP_VIDEO) {
+		key = sfu_codec_is_keyframe(s->codec.codec, pkt + r.payload_off,
+					    r.payload_len);
+		s->st.keyframes += key;
+	}
+	for (size_t i = 0; i < s->n_fwd; i++)
+		sfu__forward_send(s->fwd[i], pkt, &r, key, now, scratch);
+	if (s->n_missing)
+		send_nacks(m, s, now);
+}
+
+/* ---- RTCP in ---------------------------------------------------------------- */
+
+static struct sfu_forward *forward_by_ssrc(struct sfu_media *m, uint32_t ssrc)
+{
+	for (size_t i = 0; i < m->nego.n; i++)
+		if (m->fwd[i] && (m->fwd[i]->rw.ssrc == ssrc ||
+				  (m->fwd[i]->rtx_ssrc && m->fwd[i]->rtx_ssrc == ssrc)))
+			return m->fwd[i];
+	return NULL;
+}
+
+static void on_report_blocks(struct sfu_media *m, const struct sfu_rtcp_rb *b,
+			     size_t n)
+{
+	uint32_t now = sfu_ntp_compact(sfu_ntp_from_unix_us((uint64_t)sfu_wall_us()));
+
+	for (size_t i = 0; i < n; i++) {
+		struct sfu_forward *f = forward_by_ssrc(m, b[i].ssrc);
+		int rtt;
+		if (!f)
+			continue;
+		rtt = sfu_rtcp_rtt_ms(now, b[i].lsr, b[i].dlsr);
+		if (rtt >= 0)
+			f->st.rtt_ms = rtt;
+		f->st.fraction_lost = b[i].fraction_lost;
+		f->st.cumulative_lost = b[i].cumulative_lost;
+	}
+}
+
+static void on_nack(struct sfu_media *m, const struct sfu_rtcp_pkt *pkt)
+{
+	uint16_t seqs[128];
+	struct sfu_rtcp_fb fb;
+	struct sfu_forward *f;
+	int n = sfu_rtcp_parse_nack(pkt, &fb, seqs, SFU_ARRAY_SIZE(seqs));
+
+	if (n <= 0 || !(f = forward_by_ssrc(m, fb.media_ssrc)))
+		return;
+	f->st.nacks_received++;
+	for (int i = 0; i < n; i++)
+		sfu__forward_retransmit(f, seqs[i], scratch);
+}
+
+static void on_keyframe_request(struct sfu_media *m, uint32_t media_ssrc,
+				int64_t now_us)
+{
+	struct sfu_forward *f = forward_by_ssrc(m, media_ssrc);
+
+	if (!f)
+		return;
+	f->st.plis_received++;
+	request_keyframe(f->stream, now_us);
+}
+
+static void on_rtcp_packet(struct sfu_media *m, const struct sfu_rtcp_pkt *pkt,
+			   int64_t now_us)
+{
+	struct sfu_rtcp_fir_entry fir[8];
+	struct sfu_rtcp_sr sr;
+	struct sfu_rtcp_rr rr;
+	struct sfu_rtcp_fb fb;
+	bool rtx;
+	int n;
+
+	switch (sfu_rtcp_kind(pkt)) {
+	case SFU_RTCP_KIND_SR:
+		if (sfu_rtcp_parse_sr(pkt, &sr) == 0) {
+			struct sfu_stream *s = stream_by_ssrc(m, sr.ssrc, &rtx);
+			if (s && !rtx)
+				sfu__stream_on_sr(s, sr.info.ntp, sr.info.rtp_ts, now_us);
+			on_report_blocks(m, sr.blocks, sr.count);
+		}
+		break;
+	case SFU_RTCP_KIND_RR:
+		if (sfu_rtcp_parse_rr(pkt, &rr) == 0)
+			on_report_blocks(m, rr.blocks, rr.count);
+		break;
+	case SFU_RTCP_KIND_NACK:
+		on_nack(m, pkt);
+		break;
+	case SFU_RTCP_KIND_PLI:
+		if (sfu_rtcp_parse_pli(pkt, &fb) == 0)
+			on_keyframe_request(m, fb.media_ssrc, now_us);
+		break;
+	case SFU_RTCP_KIND_FIR:
+		n = sfu_rtcp_parse_fir(pkt, &fb, fir, SFU_ARRAY_SIZE(fir));
+		for (int i = 0; i < n; i++)
+			on_keyframe_request(m, fir[i].ssrc, now_us);
+		break;
+	default:
+		break; /* SDES, BYE, REMB, transport-cc: nothing to do */
+	}
+}
+
+static void on_rtcp(void *arg, uint8_t *pkt, size_t len)
+{
+	struct sfu_media *m = arg;
+	struct sfu_rtcp_iter it;
+	struct sfu_rtcp_pkt p;
+	int64_t now = sfu_now_us();
+	int rc;
+
+	sfu_rtcp_iter_init(&it, pkt, len);
+	while ((rc = sfu_rtcp_next(&it, &p)) == 1)
+		on_rtcp_packet(m, &p, now);
+	if (rc < 0)
+		m->n.rtcp_bad++;
+}

@@ -1,0 +1,946 @@
+/*
+ * sdp.c - SDP (RFC 8866) as WebRTC offers and answers use it: a one-pass
+ * parser into struct sfu_sdp, and a line writer.
+ *
+ * The parser's only state is where it is:
+ *
+ *   state        line                 effect
+ *   first line   v=0                  -> session (anything else: -EINVAL)
+ *   session      o=                   origin; once, before any m=
+ *   session      a=<session attr>     into struct sfu_sdp
+ *   session      m=                   -> media[0]
+ *   media i      a=<media attr>       into media[i]
+ *   media i      m=                   -> media[i+1] (-E2BIG past 64)
+ *   end          (text ends)          session transport attributes and
+ *                                     direction copied into media lacking
+ *                                     them; no o= is -EINVAL
+ *
+ * Attributes are a table of {name, where, handler, field offsets}, as
+ * nginx does its directives; ones unknown, or meaningless where they
+ * appear (a=rtpmap before any m=), are ignored as RFC 8866 asks.
+ *
+ * Nothing is allocated while parsing: every list has a bound from sdp.h
+ * and input past it is -E2BIG, so a hostile SDP costs bounded work. The
+ * reasons written to why never echo input bytes (they may end up in JSON
+ * and must stay valid UTF-8), only line numbers and parsed numbers.
+ */
+#include "sdp.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct parser {
+	struct sfu_sdp *sdp;
+	struct sfu_sdp_media *m; /* NULL at session level */
+	enum sfu_sdp_dir session_dir;
+	struct sfu_str attr; /* the current a= line's value, "candidate:..." */
+	unsigned line;       /* 1-based; 0 once the text has ended */
+	bool have_o;
+	bool why_set;
+	char *why;
+	size_t whylen;
+};
+
+/* ---- views ------------------------------------------------------------- */
+
+bool sfu_str_eq(struct sfu_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+}
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool sfu_str_caseeq(struct sfu_str s, const char *lit)
+{
+	if (s.len != strlen(lit))
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if (lower(s.p[i]) != lower(lit[i]))
+			return false;
+	return true;
+}
+
+/* The next space-separated word of *rest, which moves past it and the
+ * spaces after it. Empty at the end. */
+static struct sfu_str word(struct sfu_str *rest)
+{
+	const char *s = rest->p, *end, *w;
+	struct sfu_str out;
+
+	if (rest->len == 0)
+		return *rest;
+	end = s + rest->len;
+	while (s < end && *s == ' ')
+		s++;
+	w = s;
+	while (s < end && *s != ' ')
+		s++;
+	out = (struct sfu_str){ w, (size_t)(s - w) };
+	while (s < end && *s == ' ')
+		s++;
+	*rest = (struct sfu_str){ s, (size_t)(end - s) };
+	return out;
+}
+
+/* Split s at its first c into head and tail. Without a c, head is s, tail
+ * is empty and the result false. */
+static bool split(struct sfu_str s, char c, struct sfu_str *head,
+		  struct sfu_str *tail)
+{
+	const char *at = s.len ? memchr(s.p, c, s.len) : NULL;
+
+	if (!at) {
+		*head = s;
+		*tail = (struct sfu_str){ s.p, 0 };
+		return false;
+	}
+	*head = (struct sfu_str){ s.p, (size_t)(at - s.p) };
+	*tail = (struct sfu_str){ at + 1, s.len - head->len - 1 };
+	return true;
+}
+
+/* s without leading and trailing spaces. */
+static struct sfu_str trim(struct sfu_str s)
+{
+	while (s.len && s.p[0] == ' ')
+		s.p++, s.len--;
+	while (s.len && s.p[s.len - 1] == ' ')
+		s.len--;
+	return s;
+}
+
+/* Parse s as a decimal number in [min, max]: digits only, no sign, no
+ * spaces, no overflow. */
+static bool num64(struct sfu_str s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s.len == 0)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned)((unsigned char)s.p[i] - '0');
+		if (d > 9 || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return v >= min;
+}
+
+static bool num32(struct sfu_str s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!num64(s, min, max, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int fail(struct parser *p, int err, const char *fmt, ...)
+	SFU_PRINTF(3, 4);
+
+/* Write "line N: <reason>" to why unless a reason is already there, and
+ * return err, so the most specific reason wins. */
+static int fail(struct parser *p, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (p->why_set || !p->why || p->whylen == 0)
+		return err;
+	p->why_set = true;
+	if (p->line)
+		n = snprintf(p->why, p->whylen, "line %u: ", p->line);
+	if (n < 0 || (size_t)n >= p->whylen)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(p->why + n, p->whylen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* ---- lookups shared by the parser and the helpers ---------------------- */
+
+static int format_index(const struct sfu_sdp_media *m, uint32_t pt)
+{
+	for (int i = 0; i < m->n_formats; i++)
+		if (m->formats[i].pt == pt)
+			return i;
+	return -1;
+}
+
+static enum sfu_sdp_dir dir_of(struct sfu_str s)
+{
+	static const char *const names[] = { "sendrecv", "sendonly",
+					     "recvonly", "inactive" };
+
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(names); i++)
+		if (sfu_str_eq(s, names[i]))
+			return (enum sfu_sdp_dir)(SFU_DIR_SENDRECV + i);
+	return SFU_DIR_UNSET;
+}
+
+/* ---- attributes -------------------------------------------------------- */
+
+enum { AT_SESSION = 1, AT_MEDIA = 2, AT_BOTH = 3 };
+
+struct attr {
+	const char *name;
+	uint8_t where; /* AT_*: elsewhere the attribute is ignored */
+	int (*fn)(struct parser *p, const struct attr *a, struct sfu_str v);
+	size_t moff, soff; /* field offsets for the generic setters */
+};
+
+/* The field a generic setter writes: in the media or the session. */
+static void *field(struct parser *p, const struct attr *a)
+{
+	return p->m ? (char *)p->m + a->moff : (char *)p->sdp + a->soff;
+}
+
+static int set_flag(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	(void)v;
+	*(bool *)field(p, a) = true;
+	return 0;
+}
+
+static int set_text(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	if (v.len == 0)
+		return -EINVAL;
+	*(struct sfu_str *)field(p, a) = v;
+	return 0;
+}
+
+/* A single word: a=mid, a=ice-ufrag, a=ice-pwd. */
+static int set_word(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	if (memchr(v.p, ' ', v.len))
+		return -EINVAL;
+	return set_text(p, a, v);
+}
+
+static int set_u16(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	uint32_t u;
+
+	if (!num32(v, 0, UINT16_MAX, &u))
+		return -EINVAL;
+	*(uint16_t *)field(p, a) = (uint16_t)u;
+	return 0;
+}
+
+static int set_u32(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	return num32(v, 0, UINT32_MAX, (uint32_t *)field(p, a)) ? 0 : -EINVAL;
+}
+
+/* a=group:BUNDLE <mid>...; other semantics (LS, FID) are ignored. */
+static int a_group(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp *sdp = p->sdp;
+	struct sfu_str sem = word(&v), mid;
+
+	(void)a;
+	if (sem.len == 0)
+		return -EINVAL;
+	if (!sfu_str_eq(sem, "BUNDLE"))
+		return 0;
+	if (sdp->has_bundle)
+		return fail(p, -EINVAL, "more than one BUNDLE group");
+	sdp->has_bundle = true;
+	while ((mid = word(&v)).len) {
+		if (sdp->n_bundle >= SFU_SDP_MAX_BUNDLE)
+			return fail(p, -E2BIG, "more than %d mids in BUNDLE",
+				    SFU_SDP_MAX_BUNDLE);
+		sdp->bundle[sdp->n_bundle++] = mid;
+	}
+	return 0;
+}
+
+/* a=fingerprint:<hash> <value>. Of several, the first is kept unless a
+ * later one is the sha-256 that every DTLS stack supports. */
+static int a_fingerprint(struct parser *p, const struct attr *a,
+			 struct sfu_str v)
+{
+	struct sfu_str *hash = p->m ? &p->m->fingerprint_hash
+				    : &p->sdp->fingerprint_hash;
+	struct sfu_str *fp = p->m ? &p->m->fingerprint : &p->sdp->fingerprint;
+	struct sfu_str h = word(&v), f = word(&v);
+
+	(void)a;
+	if (h.len == 0 || f.len == 0 || v.len)
+		return -EINVAL;
+	if (hash->len &&
+	    (sfu_str_caseeq(*hash, "sha-256") || !sfu_str_caseeq(h, "sha-256")))
+		return 0;
+	*hash = h;
+	*fp = f;
+	return 0;
+}
+
+static int a_setup(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	enum sfu_sdp_setup *dst = p->m ? &p->m->setup : &p->sdp->setup;
+
+	(void)a;
+	if (sfu_str_eq(v, "actpass"))
+		*dst = SFU_SETUP_ACTPASS;
+	else if (sfu_str_eq(v, "active"))
+		*dst = SFU_SETUP_ACTIVE;
+	else if (sfu_str_eq(v, "passive"))
+		*dst = SFU_SETUP_PASSIVE;
+	else
+		return fail(p, -EINVAL,
+			    "a=setup must be actpass, active or passive");
+	return 0;
+}
+
+/* a=sendrecv, a=sendonly, a=recvonly, a=inactive: one per section. */
+static int a_dir(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	enum sfu_sdp_dir *dst = p->m ? &p->m->dir : &p->session_dir;
+	struct sfu_str name = { a->name, strlen(a->name) };
+
+	(void)v;
+	if (*dst != SFU_DIR_UNSET)
+		return fail(p, -EINVAL, "more than one direction attribute");
+	*dst = dir_of(name);
+	return 0;
+}
+
+static int a_mid(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp *sdp = p->sdp;
+
+	if (p->m->mid.len)
+		return fail(p, -EINVAL, "more than one a=mid");
+	for (int i = 0; i < sdp->n_media; i++)
+		if (v.len && sdp->media[i].mid.len == v.len &&
+		    memcmp(sdp->media[i].mid.p, v.p, v.len) == 0)
+			return fail(p, -EINVAL, "a=mid repeats m-section %d's",
+				    i + 1);
+	return set_word(p, a, v);
+}
+
+/* The format whose payload type is the word w, for a=<name>:<pt> ... */
+static int pt_format(struct parser *p, struct sfu_str w, const char *name,
+		     struct sfu_sdp_format **out)
+{
+	uint32_t pt;
+	int i;
+
+	if (!num32(w, 0, 127, &pt))
+		return fail(p, -EINVAL, "bad payload type in a=%s", name);
+	i = format_index(p->m, pt);
+	if (i < 0)
+		return fail(p, -EINVAL,
+			    "a=%s for payload type %u not in the m= line", name,
+			    pt);
+	*out = &p->m->formats[i];
+	return 0;
+}
+
+/* a=rtpmap:<pt> <name>/<clock>[/<channels>] */
+static int a_rtpmap(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp_format *f;
+	struct sfu_str enc, name, clock, chans;
+	uint32_t rate, ch = 0;
+	bool has_ch;
+	int err = pt_format(p, word(&v), a->name, &f);
+
+	if (err)
+		return err;
+	if (f->has_rtpmap)
+		return fail(p, -EINVAL, "a=rtpmap repeated for payload type %u",
+			    f->pt);
+	enc = word(&v);
+	split(enc, '/', &name, &clock);
+	has_ch = split(clock, '/', &clock, &chans);
+	if (v.len || name.len == 0 || !num32(clock, 1, UINT32_MAX, &rate) ||
+	    (has_ch && !num32(chans, 1, 255, &ch)))
+		return -EINVAL;
+	f->name = name;
+	f->clock = rate;
+	f->channels = (uint8_t)ch;
+	f->has_rtpmap = true;
+	return 0;
+}
+
+/* a=fmtp:<pt> <parameters> */
+static int a_fmtp(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp_format *f;
+	int err = pt_format(p, word(&v), a->name, &f);
+
+	if (err)
+		return err;
+	if (f->fmtp.len)
+		return fail(p, -EINVAL, "a=fmtp repeated for payload type %u",
+			    f->pt);
+	if (v.len == 0)
+		return -EINVAL;
+	f->fmtp = v;
+	return 0;
+}
+
+static uint8_t fb_flag(struct sfu_str type, struct sfu_str sub)
+{
+	if (sfu_str_eq(type, "nack"))
+		return sub.len == 0		  ? SFU_FB_NACK
+		       : sfu_str_eq(sub, "pli") ? SFU_FB_NACK_PLI
+						  : 0;
+	if (sfu_str_eq(type, "ccm") && sfu_str_eq(sub, "fir"))
+		return SFU_FB_CCM_FIR;
+	if (sfu_str_eq(type, "goog-remb"))
+		return SFU_FB_REMB;
+	if (sfu_str_eq(type, "transport-cc"))
+		return SFU_FB_TWCC;
+	return 0;
+}
+
+/* a=rtcp-fb:<pt|*> <type> [<subtype>]; unknown types are ignored. */
+static int a_rtcp_fb(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_str pt = word(&v), type = word(&v), sub = word(&v);
+	struct sfu_sdp_format *f;
+	int err;
+
+	if (type.len == 0)
+		return -EINVAL;
+	if (sfu_str_eq(pt, "*")) {
+		p->m->fb_all |= fb_flag(type, sub);
+		return 0;
+	}
+	err = pt_format(p, pt, a->name, &f);
+	if (err)
+		return err;
+	f->fb |= fb_flag(type, sub);
+	return 0;
+}
+
+/* a=extmap:<id>[/<direction>] <uri> [<attributes>] */
+static int a_extmap(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp_media *m = p->m;
+	struct sfu_str idw = word(&v), uri = word(&v), dir;
+	bool has_dir = split(idw, '/', &idw, &dir);
+	struct sfu_sdp_extmap *e;
+	uint32_t id;
+
+	(void)a;
+	if (!num32(idw, 1, 255, &id) || uri.len == 0)
+		return -EINVAL;
+	if (has_dir && dir_of(dir) == SFU_DIR_UNSET)
+		return fail(p, -EINVAL, "bad direction in a=extmap");
+	for (int i = 0; i < m->n_extmaps; i++)
+		if (m->extmaps[i].id == id)
+			return fail(p, -EINVAL, "a=extmap id %u repeated", id);
+	if (m->n_extmaps >= SFU_SDP_MAX_EXTMAPS)
+		return fail(p, -E2BIG, "more than %d a=extmap",
+			    SFU_SDP_MAX_EXTMAPS);
+	e = &m->extmaps[m->n_extmaps++];
+	e->id = (uint8_t)id;
+	e->uri = uri;
+	e->dir = dir.len ? dir_of(dir) : SFU_DIR_UNSET;
+	return 0;
+}
+
+/* a=ssrc:<ssrc> <attribute>[:<value>]; one entry per distinct ssrc. */
+static int a_ssrc(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_sdp_media *m = p->m;
+	struct sfu_str name, value;
+	struct sfu_sdp_ssrc *e = NULL;
+	uint32_t ssrc;
+
+	(void)a;
+	if (!num32(word(&v), 0, UINT32_MAX, &ssrc) || v.len == 0)
+		return -EINVAL;
+	for (int i = 0; i < m->n_ssrcs && !e; i++)
+		if (m->ssrcs[i].ssrc == ssrc)
+			e = &m->ssrcs[i];
+	if (!e) {
+		if (m->n_ssrcs >= SFU_SDP_MAX_SSRCS)
+			return fail(p, -E2BIG, "more than %d SSRCs",
+				    SFU_SDP_MAX_SSRCS);
+		e = &m->ssrcs[m->n_ssrcs++];
+		e->ssrc = ssrc;
+	}
+	split(v, ':', &name, &value);
+	if (sfu_str_eq(name, "cname"))
+		e->cname = value;
+	else if (sfu_str_eq(name, "msid"))
+		e->msid = value;
+	return 0;
+}
+
+/* a=ssrc-group:<semantics> <ssrc>... */
+static int a_ssrc_group(struct parser *p, const struct attr *a,
+			struct sfu_str v)
+{
+	struct sfu_sdp_media *m = p->m;
+	struct sfu_sdp_ssrc_group *g;
+	struct sfu_str sem = word(&v), w;
+	uint32_t ssrc;
+
+	(void)a;
+	if (sem.len == 0 || v.len == 0)
+		return -EINVAL;
+	if (m->n_groups >= SFU_SDP_MAX_GROUPS)
+		return fail(p, -E2BIG, "more than %d a=ssrc-group",
+			    SFU_SDP_MAX_GROUPS);
+	g = &m->groups[m->n_groups];
+	*g = (struct sfu_sdp_ssrc_group){ .semantics = sem };
+	while ((w = word(&v)).len) {
+		if (!num32(w, 0, UINT32_MAX, &ssrc))
+			return -EINVAL;
+		if (g->n >= SFU_ARRAY_SIZE(g->ssrcs))
+			return fail(p, -E2BIG,
+				    "more than %zu SSRCs in a=ssrc-group",
+				    SFU_ARRAY_SIZE(g->ssrcs));
+		g->ssrcs[g->n++] = ssrc;
+	}
+	m->n_groups++;
+	return 0;
+}
+
+/* a=msid:<stream> [<track>]; the first one names the track. */
+static int a_msid(struct parser *p, const struct attr *a, struct sfu_str v)
+{
+	struct sfu_str stream = word(&v), track = word(&v);
+
+	(void)a;
+	if (stream.len == 0)
+		return -EINVAL;
+	if (p->m->msid_stream.len == 0) {
+		p->m->msid_stream = stream;
+		p->m->msid_track = track;
+	}
+	return 0;
+}
+
+/* a=candidate:<foundation> <component> <transport> <priority> <address>
+ * <port> typ <type> ...; kept whole, from "candidate:", for the ICE
+ * library, once its fixed fields look right. */
+static int a_candidate(struct parser *p, const struct attr *a,
+		       struct sfu_str v)
+{
+	struct sfu_sdp_media *m = p->m;
+	struct sfu_str f[8];
+	uint32_t u;
+
+	(void)a;
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(f); i++)
+		if ((f[i] = word(&v)).len == 0)
+			return -EINVAL;
+	if (!num32(f[1], 1, 256, &u) || !num32(f[3], 0, UINT32_MAX, &u) ||
+	    !num32(f[5], 0, UINT16_MAX, &u) || !sfu_str_eq(f[6], "typ"))
+		return -EINVAL;
+	if (m->n_candidates >= SFU_SDP_MAX_CANDIDATES)
+		return fail(p, -E2BIG, "more than %d a=candidate",
+			    SFU_SDP_MAX_CANDIDATES);
+	m->candidates[m->n_candidates++] = p->attr;
+	return 0;
+}
+
+#define M(f) offsetof(struct sfu_sdp_media, f)
+#define S(f) offsetof(struct sfu_sdp, f)
+
+static const struct attr attrs[] = {
+	{ "candidate", AT_MEDIA, a_candidate, 0, 0 },
+	{ "ssrc", AT_MEDIA, a_ssrc, 0, 0 },
+	{ "rtcp-fb", AT_MEDIA, a_rtcp_fb, 0, 0 },
+	{ "rtpmap", AT_MEDIA, a_rtpmap, 0, 0 },
+	{ "fmtp", AT_MEDIA, a_fmtp, 0, 0 },
+	{ "extmap", AT_MEDIA, a_extmap, 0, 0 },
+	{ "ssrc-group", AT_MEDIA, a_ssrc_group, 0, 0 },
+	{ "msid", AT_MEDIA, a_msid, 0, 0 },
+	{ "mid", AT_MEDIA, a_mid, M(mid), 0 },
+	{ "sendrecv", AT_BOTH, a_dir, 0, 0 },
+	{ "sendonly", AT_BOTH, a_dir, 0, 0 },
+	{ "recvonly", AT_BOTH, a_dir, 0, 0 },
+	{ "inactive", AT_BOTH, a_dir, 0, 0 },
+	{ "rtcp-mux", AT_MEDIA, set_flag, M(rtcp_mux), 0 },
+	{ "rtcp-rsize", AT_MEDIA, set_flag, M(rtcp_rsize), 0 },
+	{ "bundle-only", AT_MEDIA, set_flag, M(bundle_only), 0 },
+	{ "ice-ufrag", AT_BOTH, set_word, M(ice_ufrag), S(ice_ufrag) },
+	{ "ice-pwd", AT_BOTH, set_word, M(ice_pwd), S(ice_pwd) },
+	{ "ice-options", AT_BOTH, set_text, M(ice_options), S(ice_options) },
+	{ "fingerprint", AT_BOTH, a_fingerprint, 0, 0 },
+	{ "setup", AT_BOTH, a_setup, 0, 0 },
+	{ "extmap-allow-mixed", AT_BOTH, set_flag, M(extmap_allow_mixed),
+	  S(extmap_allow_mixed) },
+	{ "end-of-candidates", AT_MEDIA, set_flag, M(end_of_candidates), 0 },
+	{ "rid", AT_MEDIA, set_flag, M(has_rid), 0 },
+	{ "simulcast", AT_MEDIA, set_flag, M(has_simulcast), 0 },
+	{ "sctp-port", AT_MEDIA, set_u16, M(sctp_port), 0 },
+	{ "max-message-size", AT_MEDIA, set_u32, M(max_message_size), 0 },
+	{ "group", AT_SESSION, a_group, 0, 0 },
+};
+
+#undef M
+#undef S
+
+/* a=<name>[:<value>]: dispatch through the table. */
+static int parse_attr(struct parser *p, struct sfu_str v)
+{
+	struct sfu_str name, value;
+	int err;
+
+	v = trim(v);
+	p->attr = v;
+	split(v, ':', &name, &value);
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(attrs); i++) {
+		const struct attr *a = &attrs[i];
+		if (!sfu_str_eq(name, a->name))
+			continue;
+		if (!(a->where & (p->m ? AT_MEDIA : AT_SESSION)))
+			return 0;
+		err = a->fn(p, a, value);
+		return err ? fail(p, err, "bad a=%s", a->name) : 0;
+	}
+	return 0;
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+/* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address> */
+static int parse_origin(struct parser *p, struct sfu_str v)
+{
+	struct sfu_str f[6];
+	uint64_t n;
+
+	if (p->have_o)
+		return fail(p, -EINVAL, "more than one o= line");
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(f); i++)
+		if ((f[i] = word(&v)).len == 0)
+			return fail(p, -EINVAL, "o= needs 6 fields");
+	if (!num64(f[1], 0, UINT64_MAX, &n) || !num64(f[2], 0, UINT64_MAX, &n))
+		return fail(p, -EINVAL, "bad session id or version in o=");
+	p->sdp->origin_sess_id = f[1];
+	p->sdp->origin_sess_version = f[2];
+	p->have_o = true;
+	return 0;
+}
+
+/* True when a '/'-separated component of proto is "RTP". */
+static bool proto_is_rtp(struct sfu_str proto)
+{
+	struct sfu_str part;
+
+	while (proto.len) {
+		split(proto, '/', &part, &proto);
+		if (sfu_str_eq(part, "RTP"))
+			return true;
+	}
+	return false;
+}
+
+/* The m= line's payload types, each a format in m= order. */
+static int parse_formats(struct parser *p, struct sfu_sdp_media *m,
+			 struct sfu_str list)
+{
+	struct sfu_str w;
+	uint32_t pt;
+
+	while ((w = word(&list)).len) {
+		if (!num32(w, 0, 127, &pt))
+			return fail(p, -EINVAL, "bad payload type in m=");
+		if (format_index(m, pt) >= 0)
+			return fail(p, -EINVAL,
+				    "payload type %u repeated in m=", pt);
+		if (m->n_formats >= SFU_SDP_MAX_FORMATS)
+			return fail(p, -E2BIG, "more than %d formats",
+				    SFU_SDP_MAX_FORMATS);
+		m->formats[m->n_formats++].pt = (uint8_t)pt;
+	}
+	return 0;
+}
+
+/* m=<media> <port>[/<count>] <proto> <fmt>... */
+static int parse_media(struct parser *p, struct sfu_str v)
+{
+	struct sfu_sdp *sdp = p->sdp;
+	struct sfu_sdp_media *m;
+	struct sfu_str media, port, count, proto;
+	bool has_count;
+	uint32_t u, n;
+	int err;
+
+	if (!p->have_o)
+		return fail(p, -EINVAL, "m= before o=");
+	if (sdp->n_media >= SFU_SDP_MAX_MEDIA)
+		return fail(p, -E2BIG, "more than %d m-sections",
+			    SFU_SDP_MAX_MEDIA);
+	m = &sdp->media[sdp->n_media];
+	memset(m, 0, sizeof(*m));
+	media = word(&v);
+	port = word(&v);
+	proto = word(&v);
+	has_count = split(port, '/', &port, &count);
+	if (media.len && port.len &&
+	    (!num32(port, 0, UINT16_MAX, &u) ||
+	     (has_count && !num32(count, 1, UINT16_MAX, &n))))
+		return fail(p, -EINVAL, "bad port in m=");
+	if (media.len == 0 || port.len == 0 || proto.len == 0 || v.len == 0)
+		return fail(p, -EINVAL,
+			    "m= needs <media> <port> <proto> <formats>");
+	m->port = (uint16_t)u;
+	m->kind_text = media;
+	m->kind = sfu_str_eq(media, "audio")	     ? SFU_SDP_AUDIO
+		  : sfu_str_eq(media, "video")	     ? SFU_SDP_VIDEO
+		  : sfu_str_eq(media, "application") ? SFU_SDP_APPLICATION
+						     : SFU_SDP_OTHER;
+	m->proto = proto;
+	m->fmt_text = trim(v);
+	if (proto_is_rtp(proto) && (err = parse_formats(p, m, v)) != 0)
+		return err;
+	sdp->n_media++;
+	p->m = m;
+	return 0;
+}
+
+/* True when nothing but line ends is left. */
+static bool only_line_ends(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* One line of n bytes at s, its line end removed; rest is what follows. */
+static int parse_line(struct parser *p, const char *s, size_t n,
+		      const char *rest, size_t restlen)
+{
+	struct sfu_str v = { s + 2, n >= 2 ? n - 2 : 0 };
+
+	if (n > SFU_SDP_MAX_LINE)
+		return fail(p, -E2BIG, "longer than %d bytes",
+			    SFU_SDP_MAX_LINE);
+	if (p->line == 1 && (n < 2 || s[0] != 'v' || s[1] != '='))
+		return fail(p, -EINVAL, "SDP must start with v=0");
+	if (n == 0)
+		return only_line_ends(rest, restlen)
+			       ? 0
+			       : fail(p, -EINVAL, "empty line");
+	if (memchr(s, '\0', n) || memchr(s, '\r', n))
+		return fail(p, -EINVAL, "NUL or CR inside a line");
+	if (n < 2 || s[1] != '=' || !((s[0] >= 'a' && s[0] <= 'z') ||
+				      (s[0] >= 'A' && s[0] <= 'Z')))
+		return fail(p, -EINVAL, "not <letter>=<value>");
+	switch (s[0]) {
+	case 'v':
+		if (p->line != 1)
+			return fail(p, -EINVAL, "v= repeated");
+		return sfu_str_eq(v, "0")
+			       ? 0
+			       : fail(p, -EINVAL, "unsupported SDP version");
+	case 'o':
+		return parse_origin(p, v);
+	case 'm':
+		return parse_media(p, v);
+	case 'a':
+		return parse_attr(p, v);
+	default:
+		return 0;
+	}
+}
+
+/* Give media sections the session's transport attributes and direction
+ * where they have none of their own. */
+static void inherit(struct parser *p)
+{
+	struct sfu_sdp *sdp = p->sdp;
+
+	for (int i = 0; i < sdp->n_media; i++) {
+		struct sfu_sdp_media *m = &sdp->media[i];
+		if (m->ice_ufrag.len == 0)
+			m->ice_ufrag = sdp->ice_ufrag;
+		if (m->ice_pwd.len == 0)
+			m->ice_pwd = sdp->ice_pwd;
+		if (m->ice_options.len == 0)
+			m->ice_options = sdp->ice_options;
+		if (m->fingerprint.len == 0) {
+			m->fingerprint_hash = sdp->fingerprint_hash;
+			m->fingerprint = sdp->fingerprint;
+		}
+		if (m->setup == SFU_SETUP_UNSET)
+			m->setup = sdp->setup;
+		if (m->dir == SFU_DIR_UNSET)
+			m->dir = p->session_dir;
+	}
+}
+
+int sfu_sdp_parse(const char *text, size_t len, struct sfu_sdp *out, char *why,
+		  size_t whylen)
+{
+	struct parser p = { .sdp = out, .why = why, .whylen = whylen };
+	size_t pos = 0;
+	int err;
+
+	if (why && whylen)
+		why[0] = '\0';
+	memset(out, 0, offsetof(struct sfu_sdp, media));
+	out->n_media = 0;
+	if (len > SFU_SDP_MAX_TEXT)
+		return fail(&p, -E2BIG, "SDP longer than %d bytes",
+			    SFU_SDP_MAX_TEXT);
+	if (!text || len == 0)
+		return fail(&p, -EINVAL, "empty SDP");
+	while (pos < len) {
+		const char *s = text + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+
+		pos += n + (nl != NULL);
+		p.line++;
+		if (n && s[n - 1] == '\r')
+			n--;
+		err = parse_line(&p, s, n, text + pos, len - pos);
+		if (err) {
+			out->n_media = 0;
+			return err;
+		}
+	}
+	p.line = 0;
+	if (!p.have_o)
+		return fail(&p, -EINVAL, "no o= line");
+	inherit(&p);
+	return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+const struct sfu_sdp_format *sfu_sdp_format_by_pt(const struct sfu_sdp_media *m,
+						   uint8_t pt)
+{
+	int i = format_index(m, pt);
+
+	return i < 0 ? NULL : &m->formats[i];
+}
+
+uint8_t sfu_sdp_extmap_id(const struct sfu_sdp_media *m, const char *uri)
+{
+	for (int i = 0; i < m->n_extmaps; i++)
+		if (sfu_str_eq(m->extmaps[i].uri, uri))
+			return m->extmaps[i].id;
+	return 0;
+}
+
+struct sfu_str sfu_sdp_fmtp_param(const struct sfu_sdp_format *f,
+				  const char *key)
+{
+	struct sfu_str rest = f->fmtp, item, k, v;
+
+	while (rest.len) {
+		split(rest, ';', &item, &rest);
+		if (split(item, '=', &k, &v) && sfu_str_caseeq(trim(k), key))
+			return trim(v);
+	}
+	return (struct sfu_str){ NULL, 0 };
+}
+
+uint32_t sfu_sdp_rtx_ssrc(const struct sfu_sdp_media *m, uint32_t primary)
+{
+	for (int i = 0; i < m->n_groups; i++) {
+		const struct sfu_sdp_ssrc_group *g = &m->groups[i];
+		if (g->n >= 2 && g->ssrcs[0] == primary &&
+		    sfu_str_eq(g->semantics, "FID"))
+			return g->ssrcs[1];
+	}
+	return 0;
+}
+
+enum sfu_sdp_dir sfu_sdp_media_dir(const struct sfu_sdp_media *m)
+{
+	return m->dir == SFU_DIR_UNSET ? SFU_DIR_SENDRECV : m->dir;
+}
+
+/* UNSET reads as "sendrecv"; a value outside the enum as "inactive", the
+ * one that never sends. */
+const char *sfu_sdp_dir_name(enum sfu_sdp_dir dir)
+{
+	switch (dir) {
+	case SFU_DIR_UNSET:
+	case SFU_DIR_SENDRECV:
+		return "sendrecv";
+	case SFU_DIR_SENDONLY:
+		return "sendonly";
+	case SFU_DIR_RECVONLY:
+		return "recvonly";
+	case SFU_DIR_INACTIVE:
+	default:
+		return "inactive";
+	}
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+void sfu_sdp_writer_init(struct sfu_sdp_writer *w)
+{
+	w->buf = NULL;
+	w->len = 0;
+	w->cap = 0;
+}
+
+/* Room for extra more bytes, doubling the buffer as needed. */
+static void reserve(struct sfu_sdp_writer *w, size_t extra)
+{
+	size_t need = w->len + extra, cap = w->cap ? w->cap : 256;
+
+	if (need <= w->cap)
+		return;
+	while (cap < need)
+		cap *= 2;
+	w->buf = sfu_xrealloc(w->buf, cap);
+	w->cap = cap;
+}
+
+void sfu_sdp_line(struct sfu_sdp_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0; /* a bad format writes an empty line, not garbage */
+	reserve(w, (size_t)n + 3);
+	if (n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(w->buf + w->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	memcpy(w->buf + w->len + n, "\r\n", 3);
+	w->len += (size_t)n + 2;
+}
+
+char *sfu_sdp_writer_take(struct sfu_sdp_writer *w)
+{
+	char *text;
+
+	reserve(w, 1);
+	w->buf[w->len] = '\0';
+	text = w->buf;
+	sfu_sdp_writer_init(w);
+	return text;
+}
+
+void sfu_sdp_writer_free(struct sfu_sdp_writer *w)
+{
+	free(w->buf);
+	sfu_sdp_writer_init(w);
+}

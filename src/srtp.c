@@ -1,0 +1,160 @@
+/*
+ * srtp.c - libsrtp2 sessions for DTLS-SRTP.
+ *
+ * Inbound: any SSRC, a replay window of 1024 packets (video reorders).
+ * Outbound: any SSRC, and repeated indexes allowed, because answering a
+ * NACK without RTX resends a packet under the sequence number it had.
+ */
+#include "srtp.h"
+
+#include <srtp2/srtp.h>
+#include <stdlib.h>
+
+struct sfu_srtp {
+	srtp_t in, out;
+};
+
+size_t sfu_srtp_key_len(enum sfu_srtp_profile p)
+{
+	return p == SFU_SRTP_NONE ? 0 : 16;
+}
+
+size_t sfu_srtp_salt_len(enum sfu_srtp_profile p)
+{
+	switch (p) {
+	case SFU_SRTP_AES128_CM_SHA1_80:
+		return 14;
+	case SFU_SRTP_AEAD_AES_128_GCM:
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+const char *sfu_srtp_profile_name(enum sfu_srtp_profile p)
+{
+	switch (p) {
+	case SFU_SRTP_AES128_CM_SHA1_80:
+		return "SRTP_AES128_CM_SHA1_80";
+	case SFU_SRTP_AEAD_AES_128_GCM:
+		return "SRTP_AEAD_AES_128_GCM";
+	default:
+		return "none";
+	}
+}
+
+int sfu_srtp_global_init(void)
+{
+	return srtp_init() == srtp_err_status_ok ? 0 : -EIO;
+}
+
+void sfu_srtp_global_shutdown(void)
+{
+	srtp_shutdown();
+}
+
+static void set_crypto(srtp_policy_t *pol, enum sfu_srtp_profile p)
+{
+	if (p == SFU_SRTP_AEAD_AES_128_GCM) {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol->rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol->rtcp);
+	} else {
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol->rtp);
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol->rtcp);
+	}
+}
+
+static srtp_t session(enum sfu_srtp_profile p, const uint8_t *key, bool inbound)
+{
+	srtp_policy_t pol;
+	srtp_t s = NULL;
+
+	memset(&pol, 0, sizeof(pol));
+	set_crypto(&pol, p);
+	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+	pol.key = (unsigned char *)key;
+	pol.window_size = 1024;
+	pol.allow_repeat_tx = inbound ? 0 : 1;
+	if (srtp_create(&s, &pol) != srtp_err_status_ok)
+		return NULL;
+	return s;
+}
+
+struct sfu_srtp *sfu_srtp_new(const struct sfu_srtp_keys *keys)
+{
+	struct sfu_srtp *s;
+
+	if (keys->profile != SFU_SRTP_AES128_CM_SHA1_80 &&
+	    keys->profile != SFU_SRTP_AEAD_AES_128_GCM)
+		return NULL;
+	s = sfu_xcalloc(1, sizeof(*s));
+	s->in = session(keys->profile, keys->remote, true);
+	s->out = session(keys->profile, keys->local, false);
+	if (!s->in || !s->out) {
+		sfu_srtp_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sfu_srtp_free(struct sfu_srtp *s)
+{
+	if (!s)
+		return;
+	if (s->in)
+		srtp_dealloc(s->in);
+	if (s->out)
+		srtp_dealloc(s->out);
+	free(s);
+}
+
+static int map_err(srtp_err_status_t st)
+{
+	switch (st) {
+	case srtp_err_status_ok:
+		return 0;
+	case srtp_err_status_auth_fail:
+		return -EACCES;
+	case srtp_err_status_replay_fail:
+	case srtp_err_status_replay_old:
+		return -EALREADY;
+	default:
+		return -EINVAL;
+	}
+}
+
+int sfu_srtp_protect(struct sfu_srtp *s, uint8_t *pkt, size_t *len)
+{
+	int n = (int)*len;
+	int rc = map_err(srtp_protect(s->out, pkt, &n));
+
+	*len = (size_t)n;
+	return rc;
+}
+
+int sfu_srtp_protect_rtcp(struct sfu_srtp *s, uint8_t *pkt, size_t *len)
+{
+	int n = (int)*len;
+	int rc = map_err(srtp_protect_rtcp(s->out, pkt, &n));
+
+	*len = (size_t)n;
+	return rc;
+}
+
+int sfu_srtp_unprotect(struct sfu_srtp *s, uint8_t *pkt, size_t *len)
+{
+	int n = (int)*len;
+	int rc = map_err(srtp_unprotect(s->in, pkt, &n));
+
+	*len = (size_t)n;
+	return rc;
+}
+
+int sfu_srtp_unprotect_rtcp(struct sfu_srtp *s, uint8_t *pkt, size_t *len)
+{
+	int n = (int)*len;
+	int rc = map_err(srtp_unprotect_rtcp(s->in, pkt, &n));
+
+	*len = (size_t)n;
+	return rc;
+}
