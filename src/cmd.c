@@ -37,6 +37,9 @@ struct sfu_cmd *sfu_cmd_new(enum sfu_cmd_type type, uint64_t session)
 
 void sfu_cmd_free(struct sfu_cmd *cmd)
 {
+	if (!cmd)
+		return;
+	free(cmd->text);
 	free(cmd);
 }
 

@@ -42,6 +42,18 @@ enum sfu_cmd_type {
 	SFU_CMD_LEAVE,
 	SFU_CMD_MUTE,
 	SFU_CMD_DISCONNECT, /* the socket dropped: start the grace period */
+	SFU_CMD_OFFER,
+	SFU_CMD_ANSWER,
+	SFU_CMD_CANDIDATE,
+};
+
+#define SFU_MAX_LABELS 16
+#define SFU_LABEL_MAX 64
+
+/* A label the client gave a section it sends on (offer "tracks"). */
+struct sfu_cmd_label {
+	char mid[33];
+	char label[SFU_LABEL_MAX + 1];
 };
 
 struct sfu_cmd {
@@ -58,6 +70,12 @@ struct sfu_cmd {
 	/* MUTE */
 	char track[SFU_ID_MAX + 1];
 	bool muted;
+	/* OFFER, ANSWER: the SDP; CANDIDATE: "candidate:..." (owned) */
+	char *text;
+	size_t text_len;
+	struct sfu_cmd_label labels[SFU_MAX_LABELS];
+	size_t n_labels;
+	bool end_of_candidates; /* CANDIDATE: null */
 };
 
 struct sfu_cmd *sfu_cmd_new(enum sfu_cmd_type type, uint64_t session);
@@ -77,7 +95,14 @@ enum sfu_event_type {
 	SFU_EV_TRACK_MUTED,        /* to each other participant */
 	SFU_EV_KICKED,             /* to the kicked one; the socket closes */
 	SFU_EV_ROOM_CLOSED,        /* to everyone; the sockets close */
+	SFU_EV_ANSWER,             /* to the offerer: sdp */
+	SFU_EV_OFFER,              /* to a participant: sdp, nego */
+	SFU_EV_CANDIDATE,          /* to a participant: candidate, mid */
+	SFU_EV_TRACK_ADDED,        /* to each other participant */
+	SFU_EV_TRACK_REMOVED,      /* to each other participant */
 };
+
+struct sfu_nego;
 
 /* What the control thread should believe about the session afterwards. */
 enum sfu_session_effect {
@@ -99,6 +124,10 @@ struct sfu_event {
 	const char *message; /* ERROR: human text */
 	const char *reason;  /* KICKED, ROOM_CLOSED */
 	bool resumed;        /* JOINED */
+	const char *sdp;     /* ANSWER, OFFER */
+	const struct sfu_nego *nego; /* OFFER: for the mid -> track map */
+	const char *candidate; /* CANDIDATE */
+	const char *mid;       /* CANDIDATE: the BUNDLE-tag section */
 };
 
 typedef void (*sfu_emit_fn)(void *ctx, const struct sfu_event *ev);

@@ -54,6 +54,15 @@ static const struct sfu_config_key keys[] = {
 	ROW(media, turn_server, HOSTPORT, 0, 0, NULL, "TURN server, host:port"),
 	ROW(media, turn_username, STRING, 0, 0, NULL, "TURN username"),
 	ROW(media, turn_password, STRING, 0, 0, NULL, "TURN password"),
+	ROW(media, dtls_cert, STRING, 0, 0, NULL,
+	    "DTLS certificate PEM file (none: generated at start)"),
+	ROW(media, dtls_key, STRING, 0, 0, NULL, "DTLS private key PEM file"),
+	ROW(media, max_bitrate_kbps, INT, 100, 100000, "2500",
+	    "bitrate each publisher may send (REMB)"),
+	ROW(media, nack_buffer, INT, 0, 8192, "512",
+	    "packets kept per video track to answer NACKs"),
+	ROW(media, connect_timeout_s, INT, 5, 600, "30",
+	    "time allowed from offer to a working connection"),
 	ROW(auth, secret, STRING, 0, 0, NULL,
 	    "HS256 secret for join tokens (unset: rooms are open)"),
 	ROW(rooms, max_participants, INT, 1, 10000, "100",
@@ -781,6 +790,13 @@ int sfu_config_validate(const struct sfu_config *c, char **err)
 			    "admin.port: %d is also http.port and the binds "
 			    "%s and %s overlap", c->admin_port, c->http_bind,
 			    c->admin_bind);
+	if (c->media_nack_buffer & (c->media_nack_buffer - 1))
+		return fail(err, -EINVAL,
+			    "media.nack_buffer: %d is not a power of two",
+			    c->media_nack_buffer);
+	if ((c->media_dtls_cert != NULL) != (c->media_dtls_key != NULL))
+		return fail(err, -EINVAL,
+			    "media.dtls_cert and media.dtls_key go together");
 	if (turn != (c->media_turn_username != NULL) ||
 	    turn != (c->media_turn_password != NULL))
 		return fail(err, -EINVAL,

@@ -34,6 +34,11 @@ struct sfu_config {
 	char *media_turn_server;    /* NULL, else "host:port" */
 	char *media_turn_username;  /* NULL */
 	char *media_turn_password;  /* NULL */
+	char *media_dtls_cert;      /* NULL: generated at start */
+	char *media_dtls_key;       /* NULL */
+	int media_max_bitrate_kbps; /* 2500 */
+	int media_nack_buffer;      /* 512 packets per video track */
+	int media_connect_timeout_s; /* 30 */
 	/* [auth] */
 	char *auth_secret;          /* NULL = rooms open */
 	/* [rooms] */

@@ -25,6 +25,7 @@
 struct sfu_dtls_ctx {
 	SSL_CTX *ssl_ctx;
 	BIO_METHOD *out_method;
+	char fingerprint[32 * 3];
 };
 
 struct sfu_dtls {
@@ -111,12 +112,19 @@ struct sfu_dtls_ctx *sfu_dtls_ctx_new(const struct sfu_cert *cert)
 	SSL_CTX_set_verify(s, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 			   accept_any);
 	SSL_CTX_set_read_ahead(s, 1);
+	sfu_strlcpy(c->fingerprint, sfu_cert_fingerprint(cert),
+		    sizeof(c->fingerprint));
 	c->out_method = BIO_meth_new(BIO_TYPE_SOURCE_SINK | BIO_get_new_index(),
 				     "starling dtls out");
 	BIO_meth_set_write(c->out_method, out_write);
 	BIO_meth_set_ctrl(c->out_method, out_ctrl);
 	BIO_meth_set_create(c->out_method, out_create);
 	return c;
+}
+
+const char *sfu__dtls_ctx_fingerprint(const struct sfu_dtls_ctx *c)
+{
+	return c->fingerprint;
 }
 
 void sfu_dtls_ctx_free(struct sfu_dtls_ctx *c)

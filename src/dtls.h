@@ -40,6 +40,8 @@ struct sfu_dtls_ops {
 struct sfu_dtls_ctx;
 struct sfu_dtls_ctx *sfu_dtls_ctx_new(const struct sfu_cert *cert);
 void sfu_dtls_ctx_free(struct sfu_dtls_ctx *ctx);
+/* Our certificate's fingerprint ("AB:CD:...", SHA-256). */
+const char *sfu__dtls_ctx_fingerprint(const struct sfu_dtls_ctx *ctx);
 
 struct sfu_dtls;
 

@@ -147,7 +147,8 @@ static void conn_receive(struct sfu_http *h, struct conn *c, const void *in,
 					    max);
 			c->rx = sfu_xrealloc(c->rx, c->rx_cap);
 		}
-		memcpy(c->rx + c->rx_len, in, len);
+		if (len)
+			memcpy(c->rx + c->rx_len, in, len);
 		c->rx_len += len;
 	}
 	if (lws_is_final_fragment(c->wsi) &&

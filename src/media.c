@@ -12,6 +12,7 @@
 #include "media.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "clock.h"
@@ -388,4 +389,276 @@ static void on_rtcp(void *arg, uint8_t *pkt, size_t len)
 		on_rtcp_packet(m, &p, now);
 	if (rc < 0)
 		m->n.rtcp_bad++;
+}
+
+/* ---- transport events --------------------------------------------------------- */
+
+static void activate(struct sfu_media *m, size_t i, int64_t now_us)
+{
+	struct sfu_forward *f = m->fwd[i];
+
+	if (!f || f->active || !m->nego.sec[i].accepted ||
+	    sfu_peer_state(m->peer) != SFU_PEER_CONNECTED)
+		return;
+	f->active = true;
+	/* A new subscriber needs a keyframe to start decoding. */
+	request_keyframe(f->stream, now_us);
+}
+
+static void on_peer_state(void *arg, enum sfu_peer_state st, const char *why)
+{
+	struct sfu_media *m = arg;
+
+	if (st == SFU_PEER_CONNECTED) {
+		int64_t now = sfu_now_us();
+		for (size_t i = 0; i < m->nego.n; i++)
+			activate(m, i, now);
+	} else if (st == SFU_PEER_FAILED) {
+		m->ops->failed(m->owner, why ? why : "transport failed");
+	}
+}
+
+static void on_candidate(void *arg, const char *cand)
+{
+	struct sfu_media *m = arg;
+
+	if (m->ops->candidate)
+		m->ops->candidate(m->owner, cand);
+}
+
+static const struct sfu_peer_ops peer_ops = {
+	.rtp = on_rtp,
+	.rtcp = on_rtcp,
+	.state = on_peer_state,
+	.candidate = on_candidate,
+};
+
+static void keep_candidate(void *ctx, const char *cand)
+{
+	struct sfu_media *m = ctx;
+
+	m->cands = sfu_xrealloc(m->cands, (m->n_cands + 1) * sizeof(*m->cands));
+	m->cands[m->n_cands++] = sfu_xstrdup(cand);
+}
+
+struct sfu_media *sfu_media_new(const struct sfu_media_env *env,
+				const struct sfu_media_ops *ops, void *owner)
+{
+	struct sfu_media *m = sfu_xcalloc(1, sizeof(*m));
+	struct sfu_peer_opts po = {
+		.ice = env->ice,
+		.dtls = env->dtls,
+		.connect_timeout_ms = env->connect_timeout_ms,
+	};
+	uint64_t sess;
+
+	m->env = env;
+	m->ops = ops;
+	m->owner = owner;
+	m->peer = sfu_peer_new(&po, &peer_ops, m);
+	if (!m->peer) {
+		free(m);
+		return NULL;
+	}
+	sfu_random_bytes(&sess, sizeof(sess));
+	sfu_nego_init(&m->nego, sess);
+	m->rtcp_ssrc = random32();
+	sfu_random_hex(m->cname, 8);
+	sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(m->peer),
+				 keep_candidate, m);
+	m->timer = g_timeout_source_new(TICK_MS);
+	g_source_set_callback(m->timer, on_tick, m, NULL);
+	g_source_attach(m->timer, g_main_context_get_thread_default());
+	return m;
+}
+
+void sfu_media_free(struct sfu_media *m)
+{
+	if (!m)
+		return;
+	g_source_destroy(m->timer);
+	g_source_unref(m->timer);
+	for (size_t i = 0; i < SFU_NEGO_MAX_SECTIONS; i++)
+		sfu__forward_free(m->fwd[i]);
+	while (m->n_pubs)
+		sfu_media_drop_stream(m, m->pubs[0]->section);
+	sfu_peer_free(m->peer);
+	for (size_t i = 0; i < m->n_cands; i++)
+		free(m->cands[i]);
+	free(m->cands);
+	free(m);
+}
+
+struct sfu_nego *sfu_media_nego(struct sfu_media *m)
+{
+	return &m->nego;
+}
+
+/* ---- descriptions ---------------------------------------------------------- */
+
+int sfu_media_set_remote(struct sfu_media *m, const struct sfu_sdp *sdp,
+			 char *why, size_t whylen)
+{
+	const struct sfu_nego *n = &m->nego;
+	bool server = n->remote_setup != SFU_SETUP_PASSIVE;
+	int rc;
+
+	rc = sfu_peer_set_remote(m->peer, n->ice_ufrag, n->ice_pwd, n->fp_hash,
+				 n->fp, server);
+	if (rc == -ENOTSUP) {
+		snprintf(why, whylen, "the transport cannot change (no ICE restart)");
+		return rc;
+	} else if (rc) {
+		snprintf(why, whylen, "unusable ICE credentials or fingerprint");
+		return rc;
+	}
+	for (size_t i = 0; i < sdp->n_media; i++) {
+		const struct sfu_sdp_media *md = &sdp->media[i];
+		for (size_t c = 0; c < md->n_candidates; c++)
+			sfu_peer_add_candidate(m->peer, md->candidates[c].p,
+					       md->candidates[c].len);
+		if (md->end_of_candidates)
+			sfu_peer_end_of_candidates(m->peer);
+	}
+	return 0;
+}
+
+static void local_desc(struct sfu_media *m, struct sfu_local_desc *l)
+{
+	const struct sfu_ice *ice = sfu_peer_ice(m->peer);
+
+	memset(l, 0, sizeof(*l));
+	l->ice_ufrag = sfu_ice_ufrag(ice);
+	l->ice_pwd = sfu_ice_pwd(ice);
+	l->fingerprint = sfu__dtls_ctx_fingerprint(m->env->dtls);
+	l->dtls_server = m->nego.remote_setup != SFU_SETUP_PASSIVE;
+	l->candidates = (const char *const *)m->cands;
+	l->n_candidates = m->n_cands;
+	/* Host candidates are all there is unless a STUN server can add a
+	 * reflexive one later. */
+	l->end_of_candidates = m->env->ice.stun_server == NULL;
+	l->cname = m->cname;
+}
+
+char *sfu_media_answer(struct sfu_media *m)
+{
+	struct sfu_local_desc l;
+
+	local_desc(m, &l);
+	return sfu_nego_answer(&m->nego, &l);
+}
+
+char *sfu_media_offer(struct sfu_media *m)
+{
+	struct sfu_local_desc l;
+
+	local_desc(m, &l);
+	return sfu_nego_offer(&m->nego, &l);
+}
+
+int sfu_media_add_candidate(struct sfu_media *m, const char *cand, size_t len)
+{
+	return sfu_peer_add_candidate(m->peer, cand, len);
+}
+
+void sfu_media_end_of_candidates(struct sfu_media *m)
+{
+	sfu_peer_end_of_candidates(m->peer);
+}
+
+/* ---- publishing and subscribing ------------------------------------------------ */
+
+static struct sfu_stream *pub_at(const struct sfu_media *m, size_t section)
+{
+	for (size_t i = 0; i < m->n_pubs; i++)
+		if (m->pubs[i]->section == section)
+			return m->pubs[i];
+	return NULL;
+}
+
+void sfu_media_publish(struct sfu_media *m, size_t section, const char *track)
+{
+	const struct sfu_msec *sec = &m->nego.sec[section];
+
+	if (pub_at(m, section) || m->n_pubs == MAX_PUBS)
+		return;
+	m->pubs[m->n_pubs++] = sfu__stream_new(
+		m, section, track, sec,
+		sec->kind == SFU_SDP_VIDEO && (sec->codec.fb & SFU_FB_NACK)
+			? m->env->ring_video
+			: 0);
+}
+
+void sfu_media_drop_stream(struct sfu_media *m, size_t section)
+{
+	struct sfu_stream *s = pub_at(m, section);
+
+	if (!s)
+		return;
+	while (s->n_fwd) {
+		struct sfu_forward *f = s->fwd[0];
+		sfu_nego_detach(&f->sub->nego, f->section);
+		sfu__forward_free(f);
+	}
+	for (size_t i = 0; i < m->n_pubs; i++)
+		if (m->pubs[i] == s) {
+			m->pubs[i] = m->pubs[--m->n_pubs];
+			break;
+		}
+	sfu__stream_free(s);
+}
+
+const char *sfu_media_stream_track(const struct sfu_media *m, size_t section)
+{
+	const struct sfu_stream *s = pub_at(m, section);
+
+	return s ? s->track : NULL;
+}
+
+int sfu_media_subscribe(struct sfu_media *sub, struct sfu_media *pub,
+			size_t pub_section, const char *pub_participant)
+{
+	struct sfu_stream *s = pub_at(pub, pub_section);
+	int idx;
+
+	if (!s)
+		return -ENOENT;
+	idx = sfu_nego_attach(&sub->nego, s->kind, &s->codec, pub_participant,
+			      s->track, random32(), random32());
+	if (idx < 0)
+		return idx;
+	sfu__forward_free(sub->fwd[idx]);
+	sfu__forward_new(s, sub, (size_t)idx, &sub->nego.sec[idx]);
+	return idx;
+}
+
+bool sfu_media_subscribed(const struct sfu_media *sub,
+			  const struct sfu_media *pub, size_t pub_section)
+{
+	const struct sfu_stream *s = pub_at(pub, pub_section);
+
+	for (size_t i = 0; s && i < s->n_fwd; i++)
+		if (s->fwd[i]->sub == sub)
+			return true;
+	return false;
+}
+
+void sfu_media_section_accepted(struct sfu_media *m, size_t section)
+{
+	activate(m, section, sfu_now_us());
+}
+
+void sfu_media_section_refused(struct sfu_media *m, size_t section)
+{
+	sfu__forward_free(m->fwd[section]);
+}
+
+enum sfu_peer_state sfu_media_state(const struct sfu_media *m)
+{
+	return sfu_peer_state(m->peer);
+}
+
+const struct sfu_peer *sfu_media_peer(const struct sfu_media *m)
+{
+	return m->peer;
 }

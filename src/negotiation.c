@@ -358,12 +358,22 @@ static void offer_section(struct sfu_nego *n, size_t i,
 			note(ch->refused, &ch->n_refused, i);
 		reject(s, m);
 	} else if (m->kind == SFU_SDP_APPLICATION) {
-		if (!sfu_str_eq(m->fmt_text, "webrtc-datachannel")) {
+		/* RFC 8841's form, or the older draft's ("DTLS/SCTP 5000"
+		 * with a=sctpmap) that some clients still send. */
+		bool legacy = sfu_str_eq(m->proto, "DTLS/SCTP");
+		long port = legacy ? strtol(m->fmt_text.p, NULL, 10) : 0;
+		if (!legacy && !sfu_str_eq(m->fmt_text, "webrtc-datachannel")) {
+			reject(s, m);
+			return;
+		}
+		if (legacy && (port <= 0 || port > 65535)) {
 			reject(s, m);
 			return;
 		}
 		s->role = SFU_MSEC_DATA;
-		s->sctp_port = m->sctp_port ? m->sctp_port : 5000;
+		s->legacy_sctp = legacy;
+		s->sctp_port = legacy ? (uint16_t)port
+			       : m->sctp_port ? m->sctp_port : 5000;
 		s->max_message_size = m->max_message_size;
 	} else if (m->kind == SFU_SDP_AUDIO || m->kind == SFU_SDP_VIDEO) {
 		offer_media(s, is_new, m, ch, i);
@@ -418,7 +428,7 @@ int sfu_nego_apply_offer(struct sfu_nego *n, const struct sfu_sdp *sdp,
 	int rc;
 
 	memset(ch, 0, sizeof(*ch));
-	if (n->state == SFU_NEGO_HAVE_LOCAL_OFFER) {
+	if (n->state == SFU_NEGO_HAVE_LOCAL_OFFER || n->n > n->n_known) {
 		snprintf(why, whylen, "the server's offer is pending");
 		return -EBUSY;
 	}

@@ -84,6 +84,7 @@ struct sfu_msec {
 	/* DATA */
 	uint16_t sctp_port;
 	uint32_t max_message_size;
+	bool legacy_sctp; /* "DTLS/SCTP <port>" + a=sctpmap (older clients) */
 };
 
 enum sfu_nego_state {
@@ -100,6 +101,7 @@ struct sfu_nego {
 	uint32_t version;
 	struct sfu_msec sec[SFU_NEGO_MAX_SECTIONS];
 	size_t n;
+	size_t n_known; /* sections the client has seen in a description */
 	/* What the client can receive, learnt from its offers (its PTs). */
 	struct sfu_codec_params caps[SFU_NEGO_MAX_CAPS];
 	size_t n_caps;
@@ -114,7 +116,8 @@ struct sfu_nego {
 struct sfu_local_desc {
 	const char *ice_ufrag, *ice_pwd;
 	const char *fingerprint; /* sha-256 */
-	bool dtls_server;        /* a=setup:passive, else active */
+	bool dtls_server;        /* answers: a=setup:passive, else active */
+	bool offer;              /* set by the writer: offers say actpass */
 	const char *const *candidates; /* "candidate:..." */
 	size_t n_candidates;
 	bool end_of_candidates; /* no more will be trickled */
@@ -137,7 +140,9 @@ struct sfu_nego_changes {
 void sfu_nego_init(struct sfu_nego *n, uint64_t sess_id);
 
 /*
- * Apply a client offer. Returns 0, -EBUSY on glare (nothing changed),
+ * Apply a client offer. Returns 0, -EBUSY on glare (nothing changed; also
+ * when sections of ours wait for an offer the client has not seen yet:
+ * the server's pending offer wins, as the impolite peer's does),
  * or -EINVAL (why says what) for an offer we cannot take: no BUNDLE, no
  * rtcp-mux, missing ICE credentials or fingerprint, changed transport
  * (ICE restart), sections removed or reordered, too many sections.

@@ -38,12 +38,17 @@ static void write_session(struct sfu_sdp_writer *w, const struct sfu_nego *n)
 static void write_transport(struct sfu_sdp_writer *w,
 			    const struct sfu_local_desc *l, bool first)
 {
+	/* Offers say actpass (JSEP requires it, and strict answerers check);
+	 * the answerer keeps the roles the first exchange settled. */
+	const char *setup = l->offer ? "actpass"
+			    : l->dtls_server ? "passive" : "active";
+
 	sfu_sdp_line(w, "c=IN IP4 0.0.0.0");
 	sfu_sdp_line(w, "a=ice-ufrag:%s", l->ice_ufrag);
 	sfu_sdp_line(w, "a=ice-pwd:%s", l->ice_pwd);
 	sfu_sdp_line(w, "a=ice-options:trickle");
 	sfu_sdp_line(w, "a=fingerprint:sha-256 %s", l->fingerprint);
-	sfu_sdp_line(w, "a=setup:%s", l->dtls_server ? "passive" : "active");
+	sfu_sdp_line(w, "a=setup:%s", setup);
 	/* Candidates once, in the BUNDLE-tag section; they are the
 	 * transport's, not a section's. */
 	if (!first)
@@ -146,18 +151,27 @@ static void write_section(struct sfu_sdp_writer *w, const struct sfu_msec *s,
 		write_media(w, s, l, first);
 		break;
 	case SFU_MSEC_DATA:
-		sfu_sdp_line(w, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
+		if (s->legacy_sctp)
+			sfu_sdp_line(w, "m=application 9 DTLS/SCTP %u", s->sctp_port);
+		else
+			sfu_sdp_line(w, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
 		write_transport(w, l, first);
 		sfu_sdp_line(w, "a=mid:%s", s->mid);
-		sfu_sdp_line(w, "a=sctp-port:%u", s->sctp_port);
-		sfu_sdp_line(w, "a=max-message-size:%u", 262144u);
+		if (s->legacy_sctp) {
+			sfu_sdp_line(w, "a=sctpmap:%u webrtc-datachannel 65535",
+				     s->sctp_port);
+		} else {
+			sfu_sdp_line(w, "a=sctp-port:%u", s->sctp_port);
+			sfu_sdp_line(w, "a=max-message-size:%u", 262144u);
+		}
 		break;
 	case SFU_MSEC_REJECTED:
 		sfu_sdp_line(w, "m=%s 0 %s %s", kinds[s->kind],
 			     s->kind == SFU_SDP_APPLICATION ? "UDP/DTLS/SCTP"
 							    : "UDP/TLS/RTP/SAVPF",
 			     s->reject_fmt[0] ? s->reject_fmt : "0");
-		sfu_sdp_line(w, "c=IN IP4 0.0.0.0");
+		/* Transport lines too: some clients check every section. */
+		write_transport(w, l, false);
 		sfu_sdp_line(w, "a=mid:%s", s->mid);
 		sfu_sdp_line(w, "a=inactive");
 		break;
@@ -185,15 +199,25 @@ static char *write_all(struct sfu_nego *n, const struct sfu_local_desc *l)
 
 char *sfu_nego_answer(struct sfu_nego *n, const struct sfu_local_desc *l)
 {
+	struct sfu_local_desc a = *l;
+
+	a.offer = false;
+	l = &a;
 	n->answered_first = true;
+	n->n_known = n->n;
 	n->version++;
 	return write_all(n, l);
 }
 
 char *sfu_nego_offer(struct sfu_nego *n, const struct sfu_local_desc *l)
 {
+	struct sfu_local_desc o = *l;
+
+	o.offer = true;
+	l = &o;
 	n->version++;
 	n->state = SFU_NEGO_HAVE_LOCAL_OFFER;
 	n->needs_offer = false;
+	n->n_known = n->n;
 	return write_all(n, l);
 }

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "media.h"
+
 struct sfu_participant {
 	char id[SFU_ID_MAX + 1];
 	char name[SFU_DISPLAY_NAME_MAX_BYTES + 1];
@@ -20,6 +22,8 @@ struct sfu_participant {
 	int64_t deadline_ms;
 	struct sfu_track *tracks;
 	size_t n_tracks, cap_tracks;
+	struct sfu_media *media;
+	struct sfu_rooms *rooms;
 };
 
 const char *sfu_track_kind_name(enum sfu_track_kind kind)
@@ -44,6 +48,7 @@ void sfu_participant_free(struct sfu_participant *p)
 {
 	if (!p)
 		return;
+	sfu_media_free(p->media);
 	free(p->tracks);
 	free(p);
 }
@@ -155,4 +160,33 @@ int sfu_participant_remove_track(struct sfu_participant *p, const char *id)
 		}
 	}
 	return -ENOENT;
+}
+
+struct sfu_track *sfu_participant_track_by_section(struct sfu_participant *p,
+						   int section)
+{
+	for (size_t i = 0; i < p->n_tracks; i++)
+		if (p->tracks[i].section == section)
+			return &p->tracks[i];
+	return NULL;
+}
+
+struct sfu_media *sfu_participant_media(const struct sfu_participant *p)
+{
+	return p->media;
+}
+
+void sfu_participant_set_media(struct sfu_participant *p, struct sfu_media *m)
+{
+	p->media = m;
+}
+
+struct sfu_rooms *sfu_participant_rooms(const struct sfu_participant *p)
+{
+	return p->rooms;
+}
+
+void sfu_participant_set_rooms(struct sfu_participant *p, struct sfu_rooms *rs)
+{
+	p->rooms = rs;
 }

@@ -15,7 +15,7 @@ enum sfu_track_kind {
 	SFU_TRACK_VIDEO,
 };
 
-#define SFU_TRACK_LABEL_MAX 32
+#define SFU_TRACK_LABEL_MAX 64
 
 /* A published track: a value object, so its type is public. */
 struct sfu_track {
@@ -23,11 +23,14 @@ struct sfu_track {
 	enum sfu_track_kind kind;
 	char label[SFU_TRACK_LABEL_MAX + 1];
 	bool muted;
+	int section; /* the publisher's m-section carrying it */
 };
 
 const char *sfu_track_kind_name(enum sfu_track_kind kind);
 
 struct sfu_participant;
+struct sfu_media;
+struct sfu_rooms;
 
 /* id and name are copied. The resume token is made here. */
 struct sfu_participant *sfu_participant_new(const char *id, const char *name,
@@ -62,5 +65,18 @@ struct sfu_track *sfu_participant_add_track(struct sfu_participant *p,
 					    const char *label, size_t max);
 /* Returns 0 or -ENOENT. */
 int sfu_participant_remove_track(struct sfu_participant *p, const char *id);
+/* The track published on section, or NULL. */
+struct sfu_track *sfu_participant_track_by_section(struct sfu_participant *p,
+						   int section);
+
+/* The participant's media session, or NULL before its first offer. The
+ * participant owns it: sfu_participant_free() frees it. */
+struct sfu_media *sfu_participant_media(const struct sfu_participant *p);
+void sfu_participant_set_media(struct sfu_participant *p, struct sfu_media *m);
+
+/* The worker's rooms it belongs to (for callbacks that start from the
+ * participant, such as a media failure). */
+struct sfu_rooms *sfu_participant_rooms(const struct sfu_participant *p);
+void sfu_participant_set_rooms(struct sfu_participant *p, struct sfu_rooms *rs);
 
 #endif

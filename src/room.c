@@ -18,25 +18,7 @@
 
 #include "clock.h"
 #include "log.h"
-
-struct sfu_room {
-	char name[SFU_ROOM_NAME_MAX + 1];
-	int max_participants;
-	bool persistent;
-	int64_t created_at_ms;
-	GPtrArray *participants; /* struct sfu_participant *, join order */
-	struct sfu_rooms *owner;
-};
-
-struct sfu_rooms {
-	struct sfu_room_limits lim;
-	GHashTable *rooms;    /* name -> struct sfu_room * (owned) */
-	GHashTable *sessions; /* session (boxed uint64) -> participant */
-	GHashTable *where;    /* struct sfu_participant * -> struct sfu_room * */
-	size_t n_participants;
-	sfu_emit_fn emit;
-	void *emit_ctx;
-};
+#include "room-t.h"
 
 static void room_free(struct sfu_room *r);
 
@@ -139,7 +121,7 @@ int sfu_rooms_create(struct sfu_rooms *rs, const char *name,
 
 /* ---- events ---------------------------------------------------------- */
 
-static void emit_error(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
+void sfu__room_emit_error(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 		       enum sfu_err err, const char *message,
 		       enum sfu_session_effect effect)
 {
@@ -156,7 +138,7 @@ static void emit_error(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 }
 
 /* Tell every attached participant of r but `except` about ev. */
-static void emit_others(struct sfu_rooms *rs, struct sfu_room *r,
+void sfu__room_emit_others(struct sfu_rooms *rs, struct sfu_room *r,
 			const struct sfu_participant *except,
 			struct sfu_event *ev)
 {
@@ -224,7 +206,7 @@ static void new_participant_id(struct sfu_room *r, char *out)
 }
 
 /* Remove p from r, tell the others, and drop an empty transient room. */
-static void participant_remove(struct sfu_rooms *rs, struct sfu_room *r,
+void sfu__participant_remove(struct sfu_rooms *rs, struct sfu_room *r,
 			       struct sfu_participant *p, const char *why)
 {
 	struct sfu_event ev = { .type = SFU_EV_PARTICIPANT_LEFT, .who = p };
@@ -236,10 +218,14 @@ static void participant_remove(struct sfu_rooms *rs, struct sfu_room *r,
 	g_hash_table_remove(rs->where, p);
 	g_ptr_array_remove(r->participants, p);
 	rs->n_participants--;
-	emit_others(rs, r, p, &ev);
+	sfu__room_emit_others(rs, r, p, &ev);
+	/* Freeing its media detaches the others' sections that carried
+	 * its tracks; they then get an offer without them. */
 	sfu_participant_free(p);
 	if (r->participants->len == 0 && !r->persistent)
 		room_destroy(rs, r);
+	else
+		sfu__room_flush_offers(rs, r);
 }
 
 static void emit_joined(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
@@ -295,6 +281,7 @@ static bool try_resume(struct sfu_rooms *rs, struct sfu_room *r,
 	session_index(rs, p);
 	log_info("room %s: %s resumed", r->name, sfu_participant_id(p));
 	emit_joined(rs, cmd, r, p, true);
+	sfu__participant_resumed(rs, r, p);
 	return true;
 }
 
@@ -307,30 +294,31 @@ static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 	char id[SFU_ID_MAX + 1];
 
 	if (g_hash_table_lookup(rs->sessions, &cmd->session)) {
-		emit_error(rs, cmd, SFU_ERR_ALREADY_JOINED, "already joined",
+		sfu__room_emit_error(rs, cmd, SFU_ERR_ALREADY_JOINED, "already joined",
 			   SFU_EFFECT_NONE);
 		return;
 	}
 	if (try_resume(rs, r, cmd, now_ms))
 		return;
 	if (!r && !rs->lim.auto_create) {
-		emit_error(rs, cmd, SFU_ERR_INVALID_ROOM, "no such room",
+		sfu__room_emit_error(rs, cmd, SFU_ERR_INVALID_ROOM, "no such room",
 			   SFU_EFFECT_IDLE);
 		return;
 	}
 	if (!r && !(r = room_new(rs, cmd->room, 0))) {
-		emit_error(rs, cmd, SFU_ERR_ROOM_FULL,
+		sfu__room_emit_error(rs, cmd, SFU_ERR_ROOM_FULL,
 			   "the server holds its maximum number of rooms",
 			   SFU_EFFECT_IDLE);
 		return;
 	}
 	if ((int)r->participants->len >= r->max_participants) {
-		emit_error(rs, cmd, SFU_ERR_ROOM_FULL, "the room is full",
+		sfu__room_emit_error(rs, cmd, SFU_ERR_ROOM_FULL, "the room is full",
 			   SFU_EFFECT_IDLE);
 		return;
 	}
 	new_participant_id(r, id);
 	p = sfu_participant_new(id, cmd->name, cmd->can_publish, sfu_wall_ms());
+	sfu_participant_set_rooms(p, rs);
 	sfu_participant_attach(p, cmd->session, cmd->join_seq);
 	g_ptr_array_add(r->participants, p);
 	g_hash_table_insert(rs->where, p, r);
@@ -339,7 +327,7 @@ static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 	log_info("room %s: %s (%s) joined", r->name, id, cmd->name);
 	emit_joined(rs, cmd, r, p, false);
 	ev.who = p;
-	emit_others(rs, r, p, &ev);
+	sfu__room_emit_others(rs, r, p, &ev);
 }
 
 static void handle_leave(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
@@ -350,7 +338,7 @@ static void handle_leave(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
 	/* The control thread already answered; a join that failed leaves
 	 * nothing behind, so a missing participant is not an error here. */
 	if (p)
-		participant_remove(rs, g_hash_table_lookup(rs->where, p), p,
+		sfu__participant_remove(rs, g_hash_table_lookup(rs->where, p), p,
 				   "leave");
 }
 
@@ -365,7 +353,7 @@ static void handle_disconnect(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 		return;
 	r = g_hash_table_lookup(rs->where, p);
 	if (rs->lim.resume_grace_ms <= 0) {
-		participant_remove(rs, r, p, "socket closed");
+		sfu__participant_remove(rs, r, p, "socket closed");
 		return;
 	}
 	session_unindex(rs, cmd->session);
@@ -382,13 +370,13 @@ static void handle_mute(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
 	struct sfu_track *t;
 
 	if (!p) {
-		emit_error(rs, cmd, SFU_ERR_NOT_JOINED, "not joined",
+		sfu__room_emit_error(rs, cmd, SFU_ERR_NOT_JOINED, "not joined",
 			   SFU_EFFECT_NONE);
 		return;
 	}
 	t = sfu_participant_find_track(p, cmd->track);
 	if (!t) {
-		emit_error(rs, cmd, SFU_ERR_BAD_REQUEST,
+		sfu__room_emit_error(rs, cmd, SFU_ERR_BAD_REQUEST,
 			   "track is not one of yours", SFU_EFFECT_NONE);
 		return;
 	}
@@ -397,7 +385,7 @@ static void handle_mute(struct sfu_rooms *rs, const struct sfu_cmd *cmd)
 	t->muted = cmd->muted;
 	ev.who = p;
 	ev.track = t;
-	emit_others(rs, g_hash_table_lookup(rs->where, p), p, &ev);
+	sfu__room_emit_others(rs, g_hash_table_lookup(rs->where, p), p, &ev);
 }
 
 void sfu_rooms_handle(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
@@ -415,6 +403,11 @@ void sfu_rooms_handle(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 		break;
 	case SFU_CMD_DISCONNECT:
 		handle_disconnect(rs, cmd, now_ms);
+		break;
+	case SFU_CMD_OFFER:
+	case SFU_CMD_ANSWER:
+	case SFU_CMD_CANDIDATE:
+		sfu__rooms_media_cmd(rs, cmd);
 		break;
 	}
 }
@@ -434,7 +427,7 @@ void sfu_rooms_tick(struct sfu_rooms *rs, int64_t now_ms)
 	}
 	for (guint i = 0; i < expired->len; i++) {
 		struct sfu_participant *p = g_ptr_array_index(expired, i);
-		participant_remove(rs, g_hash_table_lookup(rs->where, p), p,
+		sfu__participant_remove(rs, g_hash_table_lookup(rs->where, p), p,
 				   "resume grace period ended");
 	}
 	g_ptr_array_free(expired, TRUE);

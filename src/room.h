@@ -14,6 +14,8 @@
 #include "cmd.h"
 #include "participant.h"
 
+struct sfu_media_env;
+
 struct sfu_room_limits {
 	int max_participants; /* default per room */
 	int max_rooms;        /* across all workers, see room_count */
@@ -21,6 +23,7 @@ struct sfu_room_limits {
 	int resume_grace_ms;  /* 0 = a dropped socket leaves at once */
 	int max_tracks;       /* per participant */
 	int *room_count;      /* shared by all workers, updated atomically */
+	const struct sfu_media_env *media; /* NULL: offers are refused */
 };
 
 struct sfu_rooms;

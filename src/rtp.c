@@ -271,6 +271,7 @@ static bool layout_valid(const struct sfu_rtp *r)
 	    r->payload_off < r->header_len)
 		return false;
 	if (r->extension && (r->ext_off < csrc_end + 4 ||
+			     r->ext_off > r->header_len ||
 			     r->ext_len > r->header_len - r->ext_off))
 		return false;
 	return r->padding ? r->padding_len > 0 : r->padding_len == 0;

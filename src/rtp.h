@@ -134,12 +134,13 @@ struct sfu_rtp_rewrite {
  * Build in out (cap bytes) the packet in (parsed into r) as rw says: new
  * SSRC, PT, seq and timestamp; extension elements renumbered through
  * ext_map (unmapped ones dropped, as is any incoming element mapped onto
- * twcc_id) plus transport-cc when twcc_id != 0; one-byte form when
- * allowed and possible, else two-byte; no block (X clear) when nothing
- * remains. Marker, CSRCs, payload and padding are kept. in and out must
- * not overlap. Returns the length written, -ENOSPC when cap is too small,
- * or -EINVAL when r does not describe a valid packet layout or the new
- * extension block would not fit its 16-bit length.
+ * twcc_id, and any block of another profile) plus transport-cc when
+ * twcc_id != 0; one-byte form when allowed and possible, else two-byte;
+ * no block (X clear) when nothing remains. Marker, CSRCs, payload and
+ * padding are kept. in and out must not overlap. Returns the length
+ * written, -ENOSPC when cap is too small, or -EINVAL when r does not
+ * describe a valid packet layout or the new extension block would not
+ * fit its 16-bit length.
  */
 int sfu_rtp_rewrite(const uint8_t *in, const struct sfu_rtp *r,
 		    const struct sfu_rtp_rewrite *rw, uint8_t *out, size_t cap);

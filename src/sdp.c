@@ -16,25 +16,27 @@
  *                                     them; no o= is -EINVAL
  *
  * Attributes are a table of {name, where, handler, field offsets}, as
- * nginx does its directives; ones unknown, or meaningless where they
- * appear (a=rtpmap before any m=), are ignored as RFC 8866 asks.
- *
- * Nothing is allocated while parsing: every list has a bound from sdp.h
- * and input past it is -E2BIG, so a hostile SDP costs bounded work. The
- * reasons written to why never echo input bytes (they may end up in JSON
- * and must stay valid UTF-8), only line numbers and parsed numbers.
+ * nginx does its directives; unknown ones, or ones meaningless where they
+ * appear (a=rtpmap before any m=), are ignored as RFC 8866 asks. Nothing
+ * is allocated: past any bound of sdp.h is -E2BIG. Reasons in why never
+ * echo input (they may go into JSON and must stay UTF-8): only line
+ * numbers and parsed numbers.
  */
 #include "sdp.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
+
+struct attr;
 
 struct parser {
 	struct sfu_sdp *sdp;
 	struct sfu_sdp_media *m; /* NULL at session level */
 	enum sfu_sdp_dir session_dir;
-	struct sfu_str attr; /* the current a= line's value, "candidate:..." */
+	const struct attr *a; /* the attribute being parsed */
+	struct sfu_str attr;  /* its whole text, "candidate:..." */
 	unsigned line;       /* 1-based; 0 once the text has ended */
 	bool have_o;
 	bool why_set;
@@ -51,19 +53,12 @@ bool sfu_str_eq(struct sfu_str s, const char *lit)
 	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
+/* ASCII only: the server never calls setlocale, so this is the C locale. */
 bool sfu_str_caseeq(struct sfu_str s, const char *lit)
 {
-	if (s.len != strlen(lit))
-		return false;
-	for (size_t i = 0; i < s.len; i++)
-		if (lower(s.p[i]) != lower(lit[i]))
-			return false;
-	return true;
+	size_t n = strlen(lit);
+
+	return s.len == n && (n == 0 || strncasecmp(s.p, lit, n) == 0);
 }
 
 /* The next space-separated word of *rest, which moves past it and the
@@ -136,21 +131,18 @@ static bool num64(struct sfu_str s, uint64_t min, uint64_t max, uint64_t *out)
 static bool num32(struct sfu_str s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
+	bool good = num64(s, min, max, &v);
 
-	if (!num64(s, min, max, &v))
-		return false;
-	*out = (uint32_t)v;
-	return true;
+	*out = good ? (uint32_t)v : *out;
+	return good;
 }
 
 /* ---- errors ------------------------------------------------------------ */
 
-static int fail(struct parser *p, int err, const char *fmt, ...)
-	SFU_PRINTF(3, 4);
-
 /* Write "line N: <reason>" to why unless a reason is already there, and
  * return err, so the most specific reason wins. */
-static int fail(struct parser *p, int err, const char *fmt, ...)
+static SFU_PRINTF(3, 4) int fail(struct parser *p, int err, const char *fmt,
+				  ...)
 {
 	va_list ap;
 	int n = 0;
@@ -168,6 +160,12 @@ static int fail(struct parser *p, int err, const char *fmt, ...)
 	return err;
 }
 
+/* An -E2BIG for the list what, past its bound max. */
+static int too_many(struct parser *p, int max, const char *what)
+{
+	return fail(p, -E2BIG, "more than %d %s", max, what);
+}
+
 /* ---- lookups shared by the parser and the helpers ---------------------- */
 
 static int format_index(const struct sfu_sdp_media *m, uint32_t pt)
@@ -178,13 +176,13 @@ static int format_index(const struct sfu_sdp_media *m, uint32_t pt)
 	return -1;
 }
 
+static const char *const dir_names[] = { "sendrecv", "sendonly", "recvonly",
+					 "inactive" };
+
 static enum sfu_sdp_dir dir_of(struct sfu_str s)
 {
-	static const char *const names[] = { "sendrecv", "sendonly",
-					     "recvonly", "inactive" };
-
-	for (size_t i = 0; i < SFU_ARRAY_SIZE(names); i++)
-		if (sfu_str_eq(s, names[i]))
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(dir_names); i++)
+		if (sfu_str_eq(s, dir_names[i]))
 			return (enum sfu_sdp_dir)(SFU_DIR_SENDRECV + i);
 	return SFU_DIR_UNSET;
 }
@@ -196,61 +194,60 @@ enum { AT_SESSION = 1, AT_MEDIA = 2, AT_BOTH = 3 };
 struct attr {
 	const char *name;
 	uint8_t where; /* AT_*: elsewhere the attribute is ignored */
-	int (*fn)(struct parser *p, const struct attr *a, struct sfu_str v);
+	int (*fn)(struct parser *p, struct sfu_str v);
 	size_t moff, soff; /* field offsets for the generic setters */
+	uint32_t max;      /* for set_num: up to 65535 the field is a u16 */
 };
 
 /* The field a generic setter writes: in the media or the session. */
-static void *field(struct parser *p, const struct attr *a)
+static void *field(struct parser *p)
 {
-	return p->m ? (char *)p->m + a->moff : (char *)p->sdp + a->soff;
+	return p->m ? (char *)p->m + p->a->moff : (char *)p->sdp + p->a->soff;
 }
 
-static int set_flag(struct parser *p, const struct attr *a, struct sfu_str v)
+static int set_flag(struct parser *p, struct sfu_str v)
 {
 	(void)v;
-	*(bool *)field(p, a) = true;
+	*(bool *)field(p) = true;
 	return 0;
 }
 
-static int set_text(struct parser *p, const struct attr *a, struct sfu_str v)
+static int set_text(struct parser *p, struct sfu_str v)
 {
 	if (v.len == 0)
 		return -EINVAL;
-	*(struct sfu_str *)field(p, a) = v;
+	*(struct sfu_str *)field(p) = v;
 	return 0;
 }
 
-/* A single word: a=mid, a=ice-ufrag, a=ice-pwd. */
-static int set_word(struct parser *p, const struct attr *a, struct sfu_str v)
+/* A single word: a=ice-ufrag, a=ice-pwd. */
+static int set_word(struct parser *p, struct sfu_str v)
 {
 	if (memchr(v.p, ' ', v.len))
 		return -EINVAL;
-	return set_text(p, a, v);
+	return set_text(p, v);
 }
 
-static int set_u16(struct parser *p, const struct attr *a, struct sfu_str v)
+/* A number up to the entry's max: a=sctp-port, a=max-message-size. */
+static int set_num(struct parser *p, struct sfu_str v)
 {
 	uint32_t u;
 
-	if (!num32(v, 0, UINT16_MAX, &u))
+	if (!num32(v, 0, p->a->max, &u))
 		return -EINVAL;
-	*(uint16_t *)field(p, a) = (uint16_t)u;
+	if (p->a->max <= UINT16_MAX)
+		*(uint16_t *)field(p) = (uint16_t)u;
+	else
+		*(uint32_t *)field(p) = u;
 	return 0;
 }
 
-static int set_u32(struct parser *p, const struct attr *a, struct sfu_str v)
-{
-	return num32(v, 0, UINT32_MAX, (uint32_t *)field(p, a)) ? 0 : -EINVAL;
-}
-
 /* a=group:BUNDLE <mid>...; other semantics (LS, FID) are ignored. */
-static int a_group(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_group(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp *sdp = p->sdp;
 	struct sfu_str sem = word(&v), mid;
 
-	(void)a;
 	if (sem.len == 0)
 		return -EINVAL;
 	if (!sfu_str_eq(sem, "BUNDLE"))
@@ -260,8 +257,7 @@ static int a_group(struct parser *p, const struct attr *a, struct sfu_str v)
 	sdp->has_bundle = true;
 	while ((mid = word(&v)).len) {
 		if (sdp->n_bundle >= SFU_SDP_MAX_BUNDLE)
-			return fail(p, -E2BIG, "more than %d mids in BUNDLE",
-				    SFU_SDP_MAX_BUNDLE);
+			return too_many(p, SFU_SDP_MAX_BUNDLE, "mids in BUNDLE");
 		sdp->bundle[sdp->n_bundle++] = mid;
 	}
 	return 0;
@@ -269,15 +265,13 @@ static int a_group(struct parser *p, const struct attr *a, struct sfu_str v)
 
 /* a=fingerprint:<hash> <value>. Of several, the first is kept unless a
  * later one is the sha-256 that every DTLS stack supports. */
-static int a_fingerprint(struct parser *p, const struct attr *a,
-			 struct sfu_str v)
+static int a_fingerprint(struct parser *p, struct sfu_str v)
 {
 	struct sfu_str *hash = p->m ? &p->m->fingerprint_hash
 				    : &p->sdp->fingerprint_hash;
 	struct sfu_str *fp = p->m ? &p->m->fingerprint : &p->sdp->fingerprint;
 	struct sfu_str h = word(&v), f = word(&v);
 
-	(void)a;
 	if (h.len == 0 || f.len == 0 || v.len)
 		return -EINVAL;
 	if (hash->len &&
@@ -288,28 +282,24 @@ static int a_fingerprint(struct parser *p, const struct attr *a,
 	return 0;
 }
 
-static int a_setup(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_setup(struct parser *p, struct sfu_str v)
 {
+	static const char *const names[] = { "actpass", "active", "passive" };
 	enum sfu_sdp_setup *dst = p->m ? &p->m->setup : &p->sdp->setup;
 
-	(void)a;
-	if (sfu_str_eq(v, "actpass"))
-		*dst = SFU_SETUP_ACTPASS;
-	else if (sfu_str_eq(v, "active"))
-		*dst = SFU_SETUP_ACTIVE;
-	else if (sfu_str_eq(v, "passive"))
-		*dst = SFU_SETUP_PASSIVE;
-	else
-		return fail(p, -EINVAL,
-			    "a=setup must be actpass, active or passive");
-	return 0;
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(names); i++)
+		if (sfu_str_eq(v, names[i])) {
+			*dst = (enum sfu_sdp_setup)(SFU_SETUP_ACTPASS + i);
+			return 0;
+		}
+	return fail(p, -EINVAL, "a=setup must be actpass, active or passive");
 }
 
 /* a=sendrecv, a=sendonly, a=recvonly, a=inactive: one per section. */
-static int a_dir(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_dir(struct parser *p, struct sfu_str v)
 {
 	enum sfu_sdp_dir *dst = p->m ? &p->m->dir : &p->session_dir;
-	struct sfu_str name = { a->name, strlen(a->name) };
+	struct sfu_str name = { p->a->name, strlen(p->a->name) };
 
 	(void)v;
 	if (*dst != SFU_DIR_UNSET)
@@ -318,7 +308,7 @@ static int a_dir(struct parser *p, const struct attr *a, struct sfu_str v)
 	return 0;
 }
 
-static int a_mid(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_mid(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp *sdp = p->sdp;
 
@@ -329,13 +319,17 @@ static int a_mid(struct parser *p, const struct attr *a, struct sfu_str v)
 		    memcmp(sdp->media[i].mid.p, v.p, v.len) == 0)
 			return fail(p, -EINVAL, "a=mid repeats m-section %d's",
 				    i + 1);
-	return set_word(p, a, v);
+	if (v.len == 0 || memchr(v.p, ' ', v.len))
+		return -EINVAL;
+	p->m->mid = v;
+	return 0;
 }
 
 /* The format whose payload type is the word w, for a=<name>:<pt> ... */
-static int pt_format(struct parser *p, struct sfu_str w, const char *name,
+static int pt_format(struct parser *p, struct sfu_str w,
 		     struct sfu_sdp_format **out)
 {
+	const char *name = p->a->name;
 	uint32_t pt;
 	int i;
 
@@ -351,13 +345,13 @@ static int pt_format(struct parser *p, struct sfu_str w, const char *name,
 }
 
 /* a=rtpmap:<pt> <name>/<clock>[/<channels>] */
-static int a_rtpmap(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_rtpmap(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_format *f;
 	struct sfu_str enc, name, clock, chans;
 	uint32_t rate, ch = 0;
 	bool has_ch;
-	int err = pt_format(p, word(&v), a->name, &f);
+	int err = pt_format(p, word(&v), &f);
 
 	if (err)
 		return err;
@@ -378,10 +372,10 @@ static int a_rtpmap(struct parser *p, const struct attr *a, struct sfu_str v)
 }
 
 /* a=fmtp:<pt> <parameters> */
-static int a_fmtp(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_fmtp(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_format *f;
-	int err = pt_format(p, word(&v), a->name, &f);
+	int err = pt_format(p, word(&v), &f);
 
 	if (err)
 		return err;
@@ -410,7 +404,7 @@ static uint8_t fb_flag(struct sfu_str type, struct sfu_str sub)
 }
 
 /* a=rtcp-fb:<pt|*> <type> [<subtype>]; unknown types are ignored. */
-static int a_rtcp_fb(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_rtcp_fb(struct parser *p, struct sfu_str v)
 {
 	struct sfu_str pt = word(&v), type = word(&v), sub = word(&v);
 	struct sfu_sdp_format *f;
@@ -422,7 +416,7 @@ static int a_rtcp_fb(struct parser *p, const struct attr *a, struct sfu_str v)
 		p->m->fb_all |= fb_flag(type, sub);
 		return 0;
 	}
-	err = pt_format(p, pt, a->name, &f);
+	err = pt_format(p, pt, &f);
 	if (err)
 		return err;
 	f->fb |= fb_flag(type, sub);
@@ -430,7 +424,7 @@ static int a_rtcp_fb(struct parser *p, const struct attr *a, struct sfu_str v)
 }
 
 /* a=extmap:<id>[/<direction>] <uri> [<attributes>] */
-static int a_extmap(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_extmap(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_str idw = word(&v), uri = word(&v), dir;
@@ -438,7 +432,6 @@ static int a_extmap(struct parser *p, const struct attr *a, struct sfu_str v)
 	struct sfu_sdp_extmap *e;
 	uint32_t id;
 
-	(void)a;
 	if (!num32(idw, 1, 255, &id) || uri.len == 0)
 		return -EINVAL;
 	if (has_dir && dir_of(dir) == SFU_DIR_UNSET)
@@ -447,8 +440,7 @@ static int a_extmap(struct parser *p, const struct attr *a, struct sfu_str v)
 		if (m->extmaps[i].id == id)
 			return fail(p, -EINVAL, "a=extmap id %u repeated", id);
 	if (m->n_extmaps >= SFU_SDP_MAX_EXTMAPS)
-		return fail(p, -E2BIG, "more than %d a=extmap",
-			    SFU_SDP_MAX_EXTMAPS);
+		return too_many(p, SFU_SDP_MAX_EXTMAPS, "a=extmap");
 	e = &m->extmaps[m->n_extmaps++];
 	e->id = (uint8_t)id;
 	e->uri = uri;
@@ -457,14 +449,13 @@ static int a_extmap(struct parser *p, const struct attr *a, struct sfu_str v)
 }
 
 /* a=ssrc:<ssrc> <attribute>[:<value>]; one entry per distinct ssrc. */
-static int a_ssrc(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_ssrc(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_str name, value;
 	struct sfu_sdp_ssrc *e = NULL;
 	uint32_t ssrc;
 
-	(void)a;
 	if (!num32(word(&v), 0, UINT32_MAX, &ssrc) || v.len == 0)
 		return -EINVAL;
 	for (int i = 0; i < m->n_ssrcs && !e; i++)
@@ -472,8 +463,7 @@ static int a_ssrc(struct parser *p, const struct attr *a, struct sfu_str v)
 			e = &m->ssrcs[i];
 	if (!e) {
 		if (m->n_ssrcs >= SFU_SDP_MAX_SSRCS)
-			return fail(p, -E2BIG, "more than %d SSRCs",
-				    SFU_SDP_MAX_SSRCS);
+			return too_many(p, SFU_SDP_MAX_SSRCS, "SSRCs");
 		e = &m->ssrcs[m->n_ssrcs++];
 		e->ssrc = ssrc;
 	}
@@ -486,29 +476,25 @@ static int a_ssrc(struct parser *p, const struct attr *a, struct sfu_str v)
 }
 
 /* a=ssrc-group:<semantics> <ssrc>... */
-static int a_ssrc_group(struct parser *p, const struct attr *a,
-			struct sfu_str v)
+static int a_ssrc_group(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_sdp_ssrc_group *g;
 	struct sfu_str sem = word(&v), w;
 	uint32_t ssrc;
 
-	(void)a;
 	if (sem.len == 0 || v.len == 0)
 		return -EINVAL;
 	if (m->n_groups >= SFU_SDP_MAX_GROUPS)
-		return fail(p, -E2BIG, "more than %d a=ssrc-group",
-			    SFU_SDP_MAX_GROUPS);
+		return too_many(p, SFU_SDP_MAX_GROUPS, "a=ssrc-group");
 	g = &m->groups[m->n_groups];
 	*g = (struct sfu_sdp_ssrc_group){ .semantics = sem };
 	while ((w = word(&v)).len) {
 		if (!num32(w, 0, UINT32_MAX, &ssrc))
 			return -EINVAL;
 		if (g->n >= SFU_ARRAY_SIZE(g->ssrcs))
-			return fail(p, -E2BIG,
-				    "more than %zu SSRCs in a=ssrc-group",
-				    SFU_ARRAY_SIZE(g->ssrcs));
+			return too_many(p, (int)SFU_ARRAY_SIZE(g->ssrcs),
+					"SSRCs in a=ssrc-group");
 		g->ssrcs[g->n++] = ssrc;
 	}
 	m->n_groups++;
@@ -516,11 +502,10 @@ static int a_ssrc_group(struct parser *p, const struct attr *a,
 }
 
 /* a=msid:<stream> [<track>]; the first one names the track. */
-static int a_msid(struct parser *p, const struct attr *a, struct sfu_str v)
+static int a_msid(struct parser *p, struct sfu_str v)
 {
 	struct sfu_str stream = word(&v), track = word(&v);
 
-	(void)a;
 	if (stream.len == 0)
 		return -EINVAL;
 	if (p->m->msid_stream.len == 0) {
@@ -533,14 +518,12 @@ static int a_msid(struct parser *p, const struct attr *a, struct sfu_str v)
 /* a=candidate:<foundation> <component> <transport> <priority> <address>
  * <port> typ <type> ...; kept whole, from "candidate:", for the ICE
  * library, once its fixed fields look right. */
-static int a_candidate(struct parser *p, const struct attr *a,
-		       struct sfu_str v)
+static int a_candidate(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_str f[8];
 	uint32_t u;
 
-	(void)a;
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(f); i++)
 		if ((f[i] = word(&v)).len == 0)
 			return -EINVAL;
@@ -548,47 +531,56 @@ static int a_candidate(struct parser *p, const struct attr *a,
 	    !num32(f[5], 0, UINT16_MAX, &u) || !sfu_str_eq(f[6], "typ"))
 		return -EINVAL;
 	if (m->n_candidates >= SFU_SDP_MAX_CANDIDATES)
-		return fail(p, -E2BIG, "more than %d a=candidate",
-			    SFU_SDP_MAX_CANDIDATES);
+		return too_many(p, SFU_SDP_MAX_CANDIDATES, "a=candidate");
 	m->candidates[m->n_candidates++] = p->attr;
 	return 0;
 }
 
 #define M(f) offsetof(struct sfu_sdp_media, f)
 #define S(f) offsetof(struct sfu_sdp, f)
+#define MEDIA(name, fn) { name, AT_MEDIA, fn, 0, 0, 0 }
+#define BOTH(name, fn) { name, AT_BOTH, fn, 0, 0, 0 }
+#define M_FIELD(name, fn, f) { name, AT_MEDIA, fn, M(f), 0, 0 }
+#define B_FIELD(name, fn, f) { name, AT_BOTH, fn, M(f), S(f), 0 }
 
+/* Most frequent first: a browser offer is mostly a=candidate, a=ssrc,
+ * a=rtcp-fb, a=rtpmap and a=fmtp. */
 static const struct attr attrs[] = {
-	{ "candidate", AT_MEDIA, a_candidate, 0, 0 },
-	{ "ssrc", AT_MEDIA, a_ssrc, 0, 0 },
-	{ "rtcp-fb", AT_MEDIA, a_rtcp_fb, 0, 0 },
-	{ "rtpmap", AT_MEDIA, a_rtpmap, 0, 0 },
-	{ "fmtp", AT_MEDIA, a_fmtp, 0, 0 },
-	{ "extmap", AT_MEDIA, a_extmap, 0, 0 },
-	{ "ssrc-group", AT_MEDIA, a_ssrc_group, 0, 0 },
-	{ "msid", AT_MEDIA, a_msid, 0, 0 },
-	{ "mid", AT_MEDIA, a_mid, M(mid), 0 },
-	{ "sendrecv", AT_BOTH, a_dir, 0, 0 },
-	{ "sendonly", AT_BOTH, a_dir, 0, 0 },
-	{ "recvonly", AT_BOTH, a_dir, 0, 0 },
-	{ "inactive", AT_BOTH, a_dir, 0, 0 },
-	{ "rtcp-mux", AT_MEDIA, set_flag, M(rtcp_mux), 0 },
-	{ "rtcp-rsize", AT_MEDIA, set_flag, M(rtcp_rsize), 0 },
-	{ "bundle-only", AT_MEDIA, set_flag, M(bundle_only), 0 },
-	{ "ice-ufrag", AT_BOTH, set_word, M(ice_ufrag), S(ice_ufrag) },
-	{ "ice-pwd", AT_BOTH, set_word, M(ice_pwd), S(ice_pwd) },
-	{ "ice-options", AT_BOTH, set_text, M(ice_options), S(ice_options) },
-	{ "fingerprint", AT_BOTH, a_fingerprint, 0, 0 },
-	{ "setup", AT_BOTH, a_setup, 0, 0 },
-	{ "extmap-allow-mixed", AT_BOTH, set_flag, M(extmap_allow_mixed),
-	  S(extmap_allow_mixed) },
-	{ "end-of-candidates", AT_MEDIA, set_flag, M(end_of_candidates), 0 },
-	{ "rid", AT_MEDIA, set_flag, M(has_rid), 0 },
-	{ "simulcast", AT_MEDIA, set_flag, M(has_simulcast), 0 },
-	{ "sctp-port", AT_MEDIA, set_u16, M(sctp_port), 0 },
-	{ "max-message-size", AT_MEDIA, set_u32, M(max_message_size), 0 },
-	{ "group", AT_SESSION, a_group, 0, 0 },
+	MEDIA("candidate", a_candidate),
+	MEDIA("ssrc", a_ssrc),
+	MEDIA("rtcp-fb", a_rtcp_fb),
+	MEDIA("rtpmap", a_rtpmap),
+	MEDIA("fmtp", a_fmtp),
+	MEDIA("extmap", a_extmap),
+	MEDIA("ssrc-group", a_ssrc_group),
+	MEDIA("msid", a_msid),
+	MEDIA("mid", a_mid),
+	BOTH("sendrecv", a_dir),
+	BOTH("sendonly", a_dir),
+	BOTH("recvonly", a_dir),
+	BOTH("inactive", a_dir),
+	BOTH("fingerprint", a_fingerprint),
+	BOTH("setup", a_setup),
+	B_FIELD("ice-ufrag", set_word, ice_ufrag),
+	B_FIELD("ice-pwd", set_word, ice_pwd),
+	B_FIELD("ice-options", set_text, ice_options),
+	B_FIELD("extmap-allow-mixed", set_flag, extmap_allow_mixed),
+	M_FIELD("rtcp-mux", set_flag, rtcp_mux),
+	M_FIELD("rtcp-rsize", set_flag, rtcp_rsize),
+	M_FIELD("bundle-only", set_flag, bundle_only),
+	M_FIELD("end-of-candidates", set_flag, end_of_candidates),
+	M_FIELD("rid", set_flag, has_rid),
+	M_FIELD("simulcast", set_flag, has_simulcast),
+	{ "sctp-port", AT_MEDIA, set_num, M(sctp_port), 0, UINT16_MAX },
+	{ "max-message-size", AT_MEDIA, set_num, M(max_message_size), 0,
+	  UINT32_MAX },
+	{ "group", AT_SESSION, a_group, 0, 0, 0 },
 };
 
+#undef MEDIA
+#undef BOTH
+#undef M_FIELD
+#undef B_FIELD
 #undef M
 #undef S
 
@@ -607,7 +599,8 @@ static int parse_attr(struct parser *p, struct sfu_str v)
 			continue;
 		if (!(a->where & (p->m ? AT_MEDIA : AT_SESSION)))
 			return 0;
-		err = a->fn(p, a, value);
+		p->a = a;
+		err = a->fn(p, value);
 		return err ? fail(p, err, "bad a=%s", a->name) : 0;
 	}
 	return 0;
@@ -661,8 +654,7 @@ static int parse_formats(struct parser *p, struct sfu_sdp_media *m,
 			return fail(p, -EINVAL,
 				    "payload type %u repeated in m=", pt);
 		if (m->n_formats >= SFU_SDP_MAX_FORMATS)
-			return fail(p, -E2BIG, "more than %d formats",
-				    SFU_SDP_MAX_FORMATS);
+			return too_many(p, SFU_SDP_MAX_FORMATS, "formats");
 		m->formats[m->n_formats++].pt = (uint8_t)pt;
 	}
 	return 0;
@@ -681,8 +673,7 @@ static int parse_media(struct parser *p, struct sfu_str v)
 	if (!p->have_o)
 		return fail(p, -EINVAL, "m= before o=");
 	if (sdp->n_media >= SFU_SDP_MAX_MEDIA)
-		return fail(p, -E2BIG, "more than %d m-sections",
-			    SFU_SDP_MAX_MEDIA);
+		return too_many(p, SFU_SDP_MAX_MEDIA, "m-sections");
 	m = &sdp->media[sdp->n_media];
 	memset(m, 0, sizeof(*m));
 	media = word(&v);
@@ -720,11 +711,12 @@ static bool only_line_ends(const char *s, size_t n)
 	return true;
 }
 
-/* One line of n bytes at s, its line end removed; rest is what follows. */
+/* One line of n bytes at s, its line end removed; rest is what follows.
+ * Returns 1 when only blank lines are left, which ends the text. */
 static int parse_line(struct parser *p, const char *s, size_t n,
 		      const char *rest, size_t restlen)
 {
-	struct sfu_str v = { s + 2, n >= 2 ? n - 2 : 0 };
+	struct sfu_str v;
 
 	if (n > SFU_SDP_MAX_LINE)
 		return fail(p, -E2BIG, "longer than %d bytes",
@@ -733,13 +725,14 @@ static int parse_line(struct parser *p, const char *s, size_t n,
 		return fail(p, -EINVAL, "SDP must start with v=0");
 	if (n == 0)
 		return only_line_ends(rest, restlen)
-			       ? 0
+			       ? 1
 			       : fail(p, -EINVAL, "empty line");
 	if (memchr(s, '\0', n) || memchr(s, '\r', n))
 		return fail(p, -EINVAL, "NUL or CR inside a line");
 	if (n < 2 || s[1] != '=' || !((s[0] >= 'a' && s[0] <= 'z') ||
 				      (s[0] >= 'A' && s[0] <= 'Z')))
 		return fail(p, -EINVAL, "not <letter>=<value>");
+	v = (struct sfu_str){ s + 2, n - 2 };
 	switch (s[0]) {
 	case 'v':
 		if (p->line != 1)
@@ -758,6 +751,12 @@ static int parse_line(struct parser *p, const char *s, size_t n,
 	}
 }
 
+static void or_str(struct sfu_str *dst, struct sfu_str src)
+{
+	if (dst->len == 0)
+		*dst = src;
+}
+
 /* Give media sections the session's transport attributes and direction
  * where they have none of their own. */
 static void inherit(struct parser *p)
@@ -766,12 +765,9 @@ static void inherit(struct parser *p)
 
 	for (int i = 0; i < sdp->n_media; i++) {
 		struct sfu_sdp_media *m = &sdp->media[i];
-		if (m->ice_ufrag.len == 0)
-			m->ice_ufrag = sdp->ice_ufrag;
-		if (m->ice_pwd.len == 0)
-			m->ice_pwd = sdp->ice_pwd;
-		if (m->ice_options.len == 0)
-			m->ice_options = sdp->ice_options;
+		or_str(&m->ice_ufrag, sdp->ice_ufrag);
+		or_str(&m->ice_pwd, sdp->ice_pwd);
+		or_str(&m->ice_options, sdp->ice_options);
 		if (m->fingerprint.len == 0) {
 			m->fingerprint_hash = sdp->fingerprint_hash;
 			m->fingerprint = sdp->fingerprint;
@@ -809,10 +805,12 @@ int sfu_sdp_parse(const char *text, size_t len, struct sfu_sdp *out, char *why,
 		if (n && s[n - 1] == '\r')
 			n--;
 		err = parse_line(&p, s, n, text + pos, len - pos);
-		if (err) {
+		if (err < 0) {
 			out->n_media = 0;
 			return err;
 		}
+		if (err > 0)
+			break;
 	}
 	p.line = 0;
 	if (!p.have_o)
@@ -872,27 +870,18 @@ enum sfu_sdp_dir sfu_sdp_media_dir(const struct sfu_sdp_media *m)
  * one that never sends. */
 const char *sfu_sdp_dir_name(enum sfu_sdp_dir dir)
 {
-	switch (dir) {
-	case SFU_DIR_UNSET:
-	case SFU_DIR_SENDRECV:
-		return "sendrecv";
-	case SFU_DIR_SENDONLY:
-		return "sendonly";
-	case SFU_DIR_RECVONLY:
-		return "recvonly";
-	case SFU_DIR_INACTIVE:
-	default:
-		return "inactive";
-	}
+	if (dir == SFU_DIR_UNSET)
+		return dir_names[0];
+	if (dir > SFU_DIR_INACTIVE || dir < SFU_DIR_UNSET)
+		return dir_names[SFU_DIR_INACTIVE - 1];
+	return dir_names[dir - SFU_DIR_SENDRECV];
 }
 
 /* ---- writer ------------------------------------------------------------- */
 
 void sfu_sdp_writer_init(struct sfu_sdp_writer *w)
 {
-	w->buf = NULL;
-	w->len = 0;
-	w->cap = 0;
+	*w = (struct sfu_sdp_writer){ NULL, 0, 0 };
 }
 
 /* Room for extra more bytes, doubling the buffer as needed. */
@@ -919,11 +908,9 @@ void sfu_sdp_line(struct sfu_sdp_writer *w, const char *fmt, ...)
 	if (n < 0)
 		n = 0; /* a bad format writes an empty line, not garbage */
 	reserve(w, (size_t)n + 3);
-	if (n > 0) {
-		va_start(ap, fmt);
-		vsnprintf(w->buf + w->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	vsnprintf(w->buf + w->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	memcpy(w->buf + w->len + n, "\r\n", 3);
 	w->len += (size_t)n + 2;
 }

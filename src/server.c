@@ -15,9 +15,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cert.h"
+#include "dtls.h"
 #include "http.h"
 #include "log.h"
+#include "media.h"
 #include "signaling.h"
+#include "srtp.h"
 #include "worker.h"
 
 struct sfu_server {
@@ -27,6 +31,10 @@ struct sfu_server {
 	struct sfu_worker **workers;
 	int n_workers;
 	int room_count; /* shared by the workers, atomically */
+	struct sfu_cert *cert;
+	struct sfu_dtls_ctx *dtls;
+	struct sfu_media_env media; /* read-only, shared by the workers */
+	bool srtp_ready;
 };
 
 static bool has_index(const char *dir)
@@ -76,6 +84,7 @@ static int start_workers(struct sfu_server *srv)
 				.resume_grace_ms = cfg->rooms_resume_grace_s * 1000,
 				.max_tracks = 16,
 				.room_count = &srv->room_count,
+				.media = &srv->media,
 			},
 			.emit = sfu_signaling_emit,
 			.emit_ctx = srv->sig,
@@ -91,6 +100,47 @@ static int start_workers(struct sfu_server *srv)
 	return 0;
 }
 
+/* The DTLS identity and what every participant's media shares. */
+static int setup_media(struct sfu_server *srv)
+{
+	const struct sfu_config *cfg = srv->cfg;
+	char *err = NULL;
+
+	if (sfu_srtp_global_init() < 0) {
+		log_error("cannot initialise libsrtp");
+		return -1;
+	}
+	srv->srtp_ready = true;
+	if (cfg->media_dtls_cert) {
+		srv->cert = sfu_cert_load(cfg->media_dtls_cert, cfg->media_dtls_key,
+					  &err);
+		if (!srv->cert) {
+			log_error("%s", err);
+			free(err);
+			return -1;
+		}
+	} else {
+		srv->cert = sfu_cert_generate();
+	}
+	if (!srv->cert || !(srv->dtls = sfu_dtls_ctx_new(srv->cert)))
+		return -1;
+	log_info("DTLS fingerprint sha-256 %s", sfu_cert_fingerprint(srv->cert));
+	srv->media = (struct sfu_media_env){
+		.dtls = srv->dtls,
+		.ice = {
+			.ips = cfg->media_ips,
+			.public_ip = cfg->media_public_ip,
+			.port_min = cfg->media_port_min,
+			.port_max = cfg->media_port_max,
+			.stun_server = cfg->media_stun_server,
+		},
+		.connect_timeout_ms = cfg->media_connect_timeout_s * 1000,
+		.remb_bps = (uint64_t)cfg->media_max_bitrate_kbps * 1000,
+		.ring_video = (size_t)cfg->media_nack_buffer,
+	};
+	return 0;
+}
+
 struct sfu_server *sfu_server_new(const struct sfu_config *cfg)
 {
 	struct sfu_server *srv = sfu_xcalloc(1, sizeof(*srv));
@@ -100,6 +150,11 @@ struct sfu_server *sfu_server_new(const struct sfu_config *cfg)
 	if (!root) {
 		log_error("cannot find the client files (index.html); set http.root");
 		free(srv);
+		return NULL;
+	}
+	if (setup_media(srv) < 0) {
+		free(root);
+		sfu_server_free(srv);
 		return NULL;
 	}
 	srv->sig = sfu_signaling_new(cfg);
@@ -137,5 +192,9 @@ void sfu_server_free(struct sfu_server *srv)
 		sfu_worker_free(srv->workers[i]);
 	free(srv->workers);
 	sfu_signaling_free(srv->sig);
+	sfu_dtls_ctx_free(srv->dtls);
+	sfu_cert_free(srv->cert);
+	if (srv->srtp_ready)
+		sfu_srtp_global_shutdown();
 	free(srv);
 }

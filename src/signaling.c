@@ -317,13 +317,73 @@ static void on_mute(struct request *rq)
 	post(rq->sig, rq->s, cmd);
 }
 
-/* offer, answer and candidate: validated now, carried by the media path. */
-static void on_media(struct request *rq)
+/* The offer's "tracks": labels by mid, for the sections it sends on. */
+static void offer_labels(const json_t *tracks, struct sfu_cmd *cmd)
 {
+	const char *mid;
+	json_t *v;
+
+	json_object_foreach((json_t *)tracks, mid, v) {
+		const char *label = json_string_value(json_object_get(v, "label"));
+		struct sfu_cmd_label *l;
+		if (cmd->n_labels == SFU_MAX_LABELS)
+			break;
+		if (!label || strlen(mid) >= sizeof(l->mid))
+			continue;
+		l = &cmd->labels[cmd->n_labels++];
+		sfu_strlcpy(l->mid, mid, sizeof(l->mid));
+		sfu_strlcpy(l->label, label, sizeof(l->label));
+	}
+}
+
+static struct sfu_cmd *sdp_cmd(struct request *rq, enum sfu_cmd_type type)
+{
+	const json_t *sdp = json_object_get(rq->msg, "sdp");
+	struct sfu_cmd *cmd = sfu_cmd_new(type, rq->s->id);
+
+	sfu_strlcpy(cmd->req_id, rq->req_id, sizeof(cmd->req_id));
+	cmd->text = sfu_xstrndup(json_string_value(sdp), json_string_length(sdp));
+	cmd->text_len = json_string_length(sdp);
+	return cmd;
+}
+
+static void on_offer(struct request *rq)
+{
+	struct sfu_cmd *cmd;
+
 	if (!require_joined(rq))
 		return;
-	reply_error(rq->s, rq->req_id, SFU_ERR_INTERNAL,
-		    "media negotiation is not available on this server yet");
+	cmd = sdp_cmd(rq, SFU_CMD_OFFER);
+	offer_labels(json_object_get(rq->msg, "tracks"), cmd);
+	post(rq->sig, rq->s, cmd);
+}
+
+static void on_answer(struct request *rq)
+{
+	if (require_joined(rq))
+		post(rq->sig, rq->s, sdp_cmd(rq, SFU_CMD_ANSWER));
+}
+
+static void on_candidate(struct request *rq)
+{
+	const json_t *c = json_object_get(rq->msg, "candidate");
+	const char *text = json_string_value(json_object_get(c, "candidate"));
+	struct sfu_cmd *cmd;
+
+	if (!require_joined(rq))
+		return;
+	cmd = sfu_cmd_new(SFU_CMD_CANDIDATE, rq->s->id);
+	sfu_strlcpy(cmd->req_id, rq->req_id, sizeof(cmd->req_id));
+	/* null, or an empty candidate string, ends the client's candidates. */
+	if (!text || !text[0]) {
+		cmd->end_of_candidates = true;
+	} else {
+		if (strncmp(text, "a=", 2) == 0)
+			text += 2;
+		cmd->text = sfu_xstrdup(text);
+		cmd->text_len = strlen(text);
+	}
+	post(rq->sig, rq->s, cmd);
 }
 
 static const struct sfu_field join_fields[] = {
@@ -342,7 +402,7 @@ static const struct sfu_field mute_fields[] = {
 	{ .name = NULL },
 };
 static const struct sfu_field track_label_fields[] = {
-	{ .name = "label", .type = SFU_F_STRING, .max_len = 64 },
+	{ .name = "label", .type = SFU_F_STRING, .max_len = SFU_LABEL_MAX },
 	{ .name = NULL },
 };
 static const struct sfu_field offer_fields[] = {
@@ -376,9 +436,9 @@ static const struct handler {
 	{ "join", on_join, join_fields },
 	{ "leave", on_leave, no_fields },
 	{ "mute", on_mute, mute_fields },
-	{ "offer", on_media, offer_fields },
-	{ "answer", on_media, answer_fields },
-	{ "candidate", on_media, candidate_fields },
+	{ "offer", on_offer, offer_fields },
+	{ "answer", on_answer, answer_fields },
+	{ "candidate", on_candidate, candidate_fields },
 };
 
 static const struct handler *find_handler(const char *type)

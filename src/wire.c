@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "negotiation.h"
 #include "participant.h"
 #include "room.h"
 
@@ -122,10 +123,69 @@ static json_t *joined_json(const struct sfu_wire *w, const struct sfu_event *ev)
 	return msg;
 }
 
+/* {"<mid>": {"participant": id, "track": id}} for the remote tracks. */
+static json_t *offer_tracks(const struct sfu_nego *n)
+{
+	json_t *map = json_object();
+
+	for (size_t i = 0; i < n->n; i++) {
+		const struct sfu_msec *s = &n->sec[i];
+		json_t *o;
+		if (s->role != SFU_MSEC_MEDIA || !s->server_sends)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "participant", json_string(s->pub_participant));
+		json_object_set_new(o, "track", json_string(s->pub_track));
+		json_object_set_new(map, s->mid, o);
+	}
+	return map;
+}
+
+static json_t *media_json(const struct sfu_event *ev)
+{
+	json_t *msg, *c;
+
+	switch (ev->type) {
+	case SFU_EV_ANSWER:
+		msg = with_type("answer", ev->req_id);
+		json_object_set_new(msg, "sdp", json_string(ev->sdp));
+		return msg;
+	case SFU_EV_OFFER:
+		msg = with_type("offer", NULL);
+		json_object_set_new(msg, "sdp", json_string(ev->sdp));
+		json_object_set_new(msg, "tracks", offer_tracks(ev->nego));
+		return msg;
+	case SFU_EV_CANDIDATE:
+		msg = with_type("candidate", NULL);
+		c = json_object();
+		json_object_set_new(c, "candidate", json_string(ev->candidate));
+		json_object_set_new(c, "sdpMid", json_string(ev->mid ? ev->mid : "0"));
+		json_object_set_new(c, "sdpMLineIndex", json_integer(0));
+		json_object_set_new(msg, "candidate", c);
+		return msg;
+	case SFU_EV_TRACK_ADDED:
+		msg = with_type("track_added", NULL);
+		json_object_set_new(msg, "participant",
+				    json_string(sfu_participant_id(ev->who)));
+		json_object_set_new(msg, "track", track_json(ev->track));
+		return msg;
+	case SFU_EV_TRACK_REMOVED:
+		msg = with_type("track_removed", NULL);
+		json_object_set_new(msg, "participant",
+				    json_string(sfu_participant_id(ev->who)));
+		json_object_set_new(msg, "track", json_string(ev->track->id));
+		return msg;
+	default:
+		return NULL;
+	}
+}
+
 char *sfu_wire_event(const struct sfu_wire *w, const struct sfu_event *ev)
 {
-	json_t *msg;
+	json_t *msg = media_json(ev);
 
+	if (msg)
+		return dump(msg);
 	switch (ev->type) {
 	case SFU_EV_JOINED:
 		return dump(joined_json(w, ev));
@@ -155,6 +215,8 @@ char *sfu_wire_event(const struct sfu_wire *w, const struct sfu_event *ev)
 		json_object_set_new(msg, "reason",
 				    json_string(ev->reason ? ev->reason : ""));
 		return dump(msg);
+	default:
+		break;
 	}
 	return sfu_wire_error(ev->req_id, SFU_ERR_INTERNAL, "unknown event");
 }

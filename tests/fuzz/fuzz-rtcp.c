@@ -94,8 +94,8 @@ static void nack(const struct sfu_rtcp_pkt *pkt)
 
 	if (n <= 0)
 		return;
-	if ((size_t)n > SFU_ARRAY_SIZE(seqs) || fb.fci + fb.fci_len >
-						       pkt->body + pkt->body_len)
+	if ((size_t)n > SFU_ARRAY_SIZE(seqs) ||
+	    fb.fci + fb.fci_len > pkt->body + pkt->body_len)
 		abort();
 	b = reparse(sfu_rtcp_build_nack(out, OUT_MAX, fb.sender_ssrc,
 					fb.media_ssrc, seqs, (size_t)n));

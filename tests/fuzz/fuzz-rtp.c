@@ -9,13 +9,16 @@
  * rewritten packet must parse, carry the new header, the same CSRCs,
  * payload and padding, and exactly the mapped elements in order plus
  * transport-cc. RTX wrap must unwrap to the original seq and payload.
- * Keyframe detection runs for every codec on the payload and the input.
+ * Keyframe detection runs for every codec on the payload and the input;
+ * codec name lookup and 16-bit sequence unwrapping are held against
+ * their definitions.
  */
 #include "codec.h"
 #include "demux.h"
 #include "rtp.h"
 
 #include <stdlib.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -196,6 +199,33 @@ static void rewrite_all(const uint8_t *d, size_t size,
 	check_rtx(d, r, &rw, out);
 }
 
+/* Codec names and sequence arithmetic, on the input as text and as
+ * 16-bit numbers, against their defining properties. */
+static void misc(const uint8_t *data, size_t size)
+{
+	struct sfu_seq_ext s = { 0 };
+	enum sfu_codec c = sfu_codec_from_name((const char *)data, size);
+	const char *name = sfu_codec_name(c);
+
+	if (c != SFU_CODEC_NONE &&
+	    (strlen(name) != size || strncasecmp(name, (const char *)data,
+						 size) != 0))
+		abort();
+	for (size_t i = 0; i + 1 < size && i < 64; i += 2) {
+		uint16_t seq = sfu_get_be16(data + i);
+		int64_t before = s.highest, ext;
+		bool newer = sfu_seq_newer(seq, (uint16_t)before);
+
+		ext = sfu_seq_ext_update(&s, seq);
+		if ((uint16_t)ext != seq || s.highest < before ||
+		    (i > 0 && (ext - before > 32768 || before - ext > 32768)) ||
+		    (i > 0 && newer != (ext > before)) ||
+		    (seq != (uint16_t)before &&
+		     newer == sfu_seq_newer((uint16_t)before, seq)))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sfu_rtp r, orig;
@@ -208,6 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (k > SFU_PKT_UNKNOWN || !*sfu_demux_name(k))
 		abort();
 	keyframes(data, size);
+	misc(data, size);
 	if (sfu_rtp_parse(data, size, &r) != 0)
 		return 0;
 	if (k == SFU_PKT_RTP && size < 12)

@@ -467,8 +467,8 @@ class Client:
         """The very next message must have this type and these fields
         (use ABSENT for a field that must not be there)."""
         msg = await self.recv(timeout)
-        assert msg["type"] == type_, "%s: expected %r, got %s" % (
-            self.label, type_, json.dumps(msg)[:1000])
+        assert msg["type"] == type_, "%s: expected %r, got %s (earlier: %s)" % (
+            self.label, type_, json.dumps(msg)[:1000], json.dumps(self.log[-6:-1])[:1500])
         self.check_fields(msg, fields, self.label + ": ")
         if type_ == "error":
             assert isinstance(msg.get("code"), str), "error without string code: %r" % msg

@@ -204,3 +204,21 @@ async def test_open_rooms_without_secret_ignore_token(shared_server):
     await a.join(unique_room(), "A")
     b = await Client.connect(shared_server, "B")
     await b.join(unique_room(), "B", token="whatever")
+
+
+@async_test
+async def test_resume_still_needs_token(server):
+    """With auth on every join needs a token, a resuming one too."""
+    srv = server({"auth.secret": SECRET, "rooms.resume_grace_s": 5})
+    room = unique_room()
+    w = await witness(srv, room)
+    a = await Client.connect(srv, "A")
+    ja = await a.join(room, "A", token=token(room))
+    await w.expect("participant_joined", participant={"id": ja["you"], "name": "A", "tracks": []})
+    a.abort()
+    a2 = await Client.connect(srv, "A2")
+    await a2.send({"type": "join", "room": room, "name": "A", "resume": ja["resume"], "id": 1})
+    await a2.expect("error", code="unauthorized", id=1)
+    j = await a2.join(room, "A", id_=2, resume=ja["resume"], token=token(room))
+    assert j["resumed"] is True and j["you"] == ja["you"]
+    await w.expect_silence(0.3)

@@ -314,9 +314,6 @@ async def test_join_flood_rate_limited(shared_server):
         assert m["code"] in ("already_joined", "rate_limited"), "unexpected error %r" % m
         codes[m["code"]] = codes.get(m["code"], 0) + 1
     assert codes.get("rate_limited", 0) > 0, "1000 joins at once were not rate limited: %r" % codes
-    ids = [m.get("id") for m in replies if m.get("code") != "rate_limited"]
-    assert ids == sorted(ids), "replies out of order: %s" % [
-        (m["type"], m.get("code"), m.get("id")) for m in replies[:60]]
     already = [m for m in replies if m.get("code") == "already_joined"]
     assert all(isinstance(m.get("id"), int) for m in already)
     await x.expect_silence(0.3)

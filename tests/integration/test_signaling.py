@@ -277,6 +277,19 @@ async def test_reply_without_request_id_has_no_id(shared_server):
     await a.expect("error", code="not_joined", id=ABSENT)
 
 
+@async_test
+async def test_requests_after_leave_not_joined(shared_server):
+    a = await Client.connect(shared_server, "A")
+    await a.join(unique_room(), "A")
+    await a.leave(id_=1)
+    await a.send({"type": "leave", "id": 2})
+    await a.expect("error", code="not_joined", id=2)
+    await a.send({"type": "mute", "track": "t", "muted": False, "id": 3})
+    await a.expect("error", code="not_joined", id=3)
+    await a.send({"type": "candidate", "candidate": None, "id": 4})
+    await a.expect("error", code="not_joined", id=4)
+
+
 # ------------------------------------------------------------ concurrency --
 
 @async_test
@@ -323,6 +336,34 @@ async def test_concurrent_joins_consistent(shared_server):
         m = await clients[-1].expect("participant_left", timeout=5)
         gone.add(m["participant"])
     assert gone == set(ids[:-1])
+
+
+@async_test
+async def test_pipelined_requests_answered_in_order(shared_server):
+    """Requests sent back to back on one socket, without waiting for the
+    replies, are handled and answered in order: join, leave, join gives
+    joined, left, joined - never already_joined or not_joined."""
+    room = unique_room()
+    w = await Client.connect(shared_server, "W")
+    await w.join(room, "W")
+    a = await Client.connect(shared_server, "A")
+    for rnd in range(10):
+        base = rnd * 10
+        await a.send({"type": "join", "room": room, "name": "A", "id": base + 1})
+        await a.send({"type": "leave", "id": base + 2})
+        await a.send({"type": "join", "room": room, "name": "A", "id": base + 3})
+        await a.send({"type": "mute", "track": "none", "muted": True, "id": base + 4})
+        j1 = await a.expect("joined", id=base + 1)
+        await a.expect("left", id=base + 2)
+        j3 = await a.expect("joined", id=base + 3)
+        await a.expect("error", code="bad_request", id=base + 4)
+        assert j1["you"] != j3["you"]
+        await w.expect("participant_joined", participant={"id": j1["you"], "name": "A", "tracks": []})
+        await w.expect("participant_left", participant=j1["you"])
+        await w.expect("participant_joined", participant={"id": j3["you"], "name": "A", "tracks": []})
+        await a.leave(id_=base + 5)
+        await w.expect("participant_left", participant=j3["you"])
+        await asyncio.sleep(0.3)  # stay under the rate limit (20/s, burst 40)
 
 
 @async_test

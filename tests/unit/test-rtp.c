@@ -465,7 +465,7 @@ static void rtx(void)
 	   "restored extension");
 	ok(x.payload_len == 5 && !memcmp(back + x.payload_off, "hello", 5),
 	   "restored payload");
-	is_int(short_caps(&r, &rw, true, n), n, "RTX -ENOSPC for every short cap");
+	is_int(short_caps(&r, &rw, true, n), n, "RTX -ENOSPC for short caps");
 	x.payload_len = 1;
 	is_int(sfu_rtx_unwrap(out, &x, &osn, &orig), -EINVAL,
 	       "1-byte RTX payload refused");

@@ -95,6 +95,8 @@ static void start(bool media)
 		add("m=audio 9 UDP/TLS/RTP/SAVPF 96 97\r\n");
 }
 
+/* v= and o=: the least a valid SDP has. */
+#define HEAD_VO "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"
 /* The session header every small case starts with: lines 1-4. */
 #define HEAD "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
 /* Line 5: an audio m-section with payload types 111 and 0. */
@@ -779,6 +781,12 @@ static void test_bound_text(void)
 		add("s=%.*s\r\n", 3994, line);
 	add("s=%.*s\r\n", (int)(SFU_SDP_MAX_TEXT - blen - 4), line);
 	is_int(blen, SFU_SDP_MAX_TEXT, "text of exactly 256 KiB built");
+	memset(big + L(HEAD_VO), '\n', blen - L(HEAD_VO));
+	good(big, blen, "256 KiB of blank lines after v=0 o= (and quickly)");
+	start(false);
+	while (blen + 4000 < SFU_SDP_MAX_TEXT)
+		add("s=%.*s\r\n", 3994, line);
+	add("s=%.*s\r\n", (int)(SFU_SDP_MAX_TEXT - blen - 4), line);
 	good(big, blen, "text of exactly 256 KiB");
 	add("\n");
 	bad(big, blen, -E2BIG, "SDP longer than 262144 bytes",
