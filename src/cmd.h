@@ -61,6 +61,7 @@ struct sfu_cmd {
 	enum sfu_cmd_type type;
 	uint64_t session;  /* control's id for the WebSocket */
 	uint32_t join_seq; /* which join of this session it belongs to */
+	uint64_t seq;      /* the session's command number (see DONE) */
 	char req_id[SFU_REQ_ID_MAX]; /* the request's "id" as JSON text, or "" */
 	char room[SFU_ROOM_NAME_MAX + 1];
 	/* JOIN */
@@ -100,6 +101,7 @@ enum sfu_event_type {
 	SFU_EV_CANDIDATE,          /* to a participant: candidate, mid */
 	SFU_EV_TRACK_ADDED,        /* to each other participant */
 	SFU_EV_TRACK_REMOVED,      /* to each other participant */
+	SFU_EV_DONE,               /* the worker finished command seq */
 };
 
 struct sfu_nego;
@@ -128,6 +130,7 @@ struct sfu_event {
 	const struct sfu_nego *nego; /* OFFER: for the mid -> track map */
 	const char *candidate; /* CANDIDATE */
 	const char *mid;       /* CANDIDATE: the BUNDLE-tag section */
+	uint64_t seq;          /* DONE */
 };
 
 typedef void (*sfu_emit_fn)(void *ctx, const struct sfu_event *ev);

@@ -23,6 +23,7 @@
 #include "static.h"
 
 #define SEND_QUEUE_MAX (1024 * 1024)
+#define DISCARD_MAX (16 * 1024 * 1024)
 
 struct sfu_http {
 	const struct sfu_config *cfg;
@@ -48,6 +49,7 @@ struct conn {
 	char *rx;
 	size_t rx_len, rx_cap;
 	bool in_message, rx_binary, oversize;
+	size_t discarded; /* bytes of an oversized message skipped */
 	bool close_pending;
 	int close_code;
 	char close_reason[64];
@@ -137,9 +139,18 @@ static void conn_receive(struct sfu_http *h, struct conn *c, const void *in,
 		c->rx_len = 0;
 		c->rx_binary = lws_frame_is_binary(c->wsi);
 	}
+	/* An oversized message is read to its end before the error and the
+	 * close go out: closing with unread input makes the kernel reset the
+	 * connection, and the client would never see why. A sender that
+	 * goes on far past the limit is cut off anyway. */
 	if (!c->oversize && c->rx_len + len > max) {
 		c->oversize = true;
-		sfu_signaling_too_large(h->sig, c->sess);
+		c->discarded = 0;
+	}
+	if (c->oversize) {
+		c->discarded += len;
+		if (c->discarded > DISCARD_MAX)
+			sfu_signaling_too_large(h->sig, c->sess);
 	}
 	if (!c->oversize) {
 		if (c->rx_len + len > c->rx_cap) {
@@ -154,7 +165,9 @@ static void conn_receive(struct sfu_http *h, struct conn *c, const void *in,
 	if (lws_is_final_fragment(c->wsi) &&
 	    lws_remaining_packet_payload(c->wsi) == 0) {
 		c->in_message = false;
-		if (!c->oversize)
+		if (c->oversize)
+			sfu_signaling_too_large(h->sig, c->sess);
+		else
 			sfu_signaling_receive(h->sig, c->sess, c->rx, c->rx_len,
 					      c->rx_binary);
 	}

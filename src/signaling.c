@@ -10,6 +10,12 @@
  *
  * Requests are a table of (type, handler, parameter schema). A frame is
  * checked for size, rate, JSON shape and schema before its handler runs.
+ *
+ * Replies leave in request order although some are made here and some by
+ * a worker: a reply made here waits while a command of the session is at
+ * a worker, and a command for another worker waits until the first
+ * worker is done (each worker reports every command done). Commands for
+ * the same worker go at once: its mailbox keeps them in order.
  */
 #define SFU_LOG_MODULE "signaling"
 #include "signaling.h"
@@ -31,13 +37,29 @@
 
 enum sess_state { SESS_IDLE, SESS_JOINING, SESS_JOINED };
 
+/* A reply or command held back to keep the session's replies in order. */
+struct pending {
+	struct pending *next;
+	struct sfu_cmd *cmd; /* a command for worker `target`, or NULL */
+	int target;
+	char *text;          /* else a reply made here */
+	int close_code;      /* close after the reply (too_large) */
+};
+
 struct sfu_session {
 	uint64_t id;
+	struct sfu_signaling *sig;
+	/* Ordering: commands posted and finished (the workers report each
+	 * one done), the worker of the newest one, and what waits. */
+	uint64_t posted, done;
+	int last_target;
+	struct pending *head, *tail;
 	const struct sfu_transport_ops *ops;
 	void *transport;
 	enum sess_state state;
 	bool ever_joined;
 	bool closing;
+	bool too_large;
 	int worker;
 	uint32_t join_seq;
 	struct sfu_ratelimit rl;
@@ -57,7 +79,8 @@ struct sfu_signaling {
 	uint64_t next_id;
 };
 
-/* A rendered message on its way from a worker to a socket. */
+/* A rendered message on its way from a worker to a socket, or (text
+ * NULL) the news that the session's command number done_seq is done. */
 struct out {
 	struct sfu_mailbox_node node;
 	uint64_t session;
@@ -65,6 +88,7 @@ struct out {
 	int close_code;
 	uint32_t join_seq;
 	enum sfu_session_effect effect;
+	uint64_t done_seq;
 };
 
 static void out_free(struct sfu_mailbox_node *n)
@@ -135,6 +159,11 @@ void sfu_signaling_emit(void *ctx, const struct sfu_event *ev)
 	struct out *o = sfu_xcalloc(1, sizeof(*o));
 
 	o->session = ev->to;
+	if (ev->type == SFU_EV_DONE) {
+		o->done_seq = ev->seq;
+		sfu_mailbox_post(sig->outbox, &o->node);
+		return;
+	}
 	o->text = sfu_wire_event(sig->wire, ev);
 	o->join_seq = ev->join_seq;
 	o->effect = ev->effect;
@@ -142,6 +171,8 @@ void sfu_signaling_emit(void *ctx, const struct sfu_event *ev)
 		o->close_code = SFU_CLOSE_NORMAL;
 	sfu_mailbox_post(sig->outbox, &o->node);
 }
+
+static void flush_pending(struct sfu_signaling *sig, struct sfu_session *s);
 
 static void apply_effect(struct sfu_session *s, const struct out *o)
 {
@@ -165,7 +196,10 @@ void sfu_signaling_deliver(struct sfu_signaling *sig)
 
 		next = n->next;
 		s = g_hash_table_lookup(sig->sessions, &o->session);
-		if (s && !s->closing) {
+		if (s && !o->text) {
+			s->done = SFU_MAX(s->done, o->done_seq);
+			flush_pending(sig, s);
+		} else if (s && !s->closing) {
 			apply_effect(s, o);
 			s->ops->send(s->transport, o->text, strlen(o->text));
 			if (o->close_code) {
@@ -180,10 +214,84 @@ void sfu_signaling_deliver(struct sfu_signaling *sig)
 
 /* ---- replies ---------------------------------------------------------- */
 
+static void deliver_text(struct sfu_session *s, char *text, int close_code)
+{
+	if (!s->closing) {
+		s->ops->send(s->transport, text, strlen(text));
+		if (close_code) {
+			s->closing = true;
+			s->ops->close(s->transport, close_code,
+				      "message too large");
+		}
+	}
+	free(text);
+}
+
+static bool can_go(const struct sfu_session *s, const struct pending *p)
+{
+	if (s->posted == s->done)
+		return true;
+	return p->cmd && p->target == s->last_target;
+}
+
+static void go(struct sfu_signaling *sig, struct sfu_session *s,
+	       struct pending *p)
+{
+	if (p->cmd) {
+		p->cmd->seq = ++s->posted;
+		s->last_target = p->target;
+		sfu_worker_post(sig->workers[p->target], p->cmd);
+	} else {
+		deliver_text(s, p->text, p->close_code);
+	}
+}
+
+static void flush_pending(struct sfu_signaling *sig, struct sfu_session *s)
+{
+	while (s->head && can_go(s, s->head)) {
+		struct pending *p = s->head;
+		s->head = p->next;
+		if (!s->head)
+			s->tail = NULL;
+		go(sig, s, p);
+		free(p);
+	}
+}
+
+/* Send now, or queue behind what must go first. */
+static void submit(struct sfu_session *s, struct sfu_cmd *cmd, int target,
+		   char *text, int close_code)
+{
+	struct pending p = { NULL, cmd, target, text, close_code }, *q;
+
+	if (!s->head && can_go(s, &p)) {
+		go(s->sig, s, &p);
+		return;
+	}
+	q = sfu_xmalloc(sizeof(*q));
+	*q = p;
+	if (s->tail)
+		s->tail->next = q;
+	else
+		s->head = q;
+	s->tail = q;
+}
+
+static void free_pending(struct sfu_session *s)
+{
+	while (s->head) {
+		struct pending *p = s->head;
+		s->head = p->next;
+		sfu_cmd_free(p->cmd);
+		free(p->text);
+		free(p);
+	}
+	s->tail = NULL;
+}
+
 static void send_text(struct sfu_session *s, char *text)
 {
-	s->ops->send(s->transport, text, strlen(text));
-	free(text);
+	submit(s, NULL, 0, text, 0);
 }
 
 static void reply_error(struct sfu_session *s, const char *req_id,
@@ -196,7 +304,7 @@ static void post(struct sfu_signaling *sig, struct sfu_session *s,
 		 struct sfu_cmd *cmd)
 {
 	cmd->join_seq = s->join_seq;
-	sfu_worker_post(sig->workers[s->worker], cmd);
+	submit(s, cmd, s->worker, NULL, 0);
 }
 
 /* ---- handlers --------------------------------------------------------- */
@@ -459,6 +567,7 @@ struct sfu_session *sfu_signaling_open(struct sfu_signaling *sig,
 	int64_t now = sfu_now_ms();
 
 	s->id = sig->next_id++;
+	s->sig = sig;
 	s->ops = ops;
 	s->transport = transport;
 	s->opened_ms = now;
@@ -477,7 +586,7 @@ void sfu_signaling_receive(struct sfu_signaling *sig, struct sfu_session *s,
 	struct request rq;
 	json_t *msg;
 
-	if (s->closing)
+	if (s->closing || s->too_large)
 		return;
 	if (!sfu_ratelimit_take(&s->rl, sfu_now_ms())) {
 		reply_error(s, "", SFU_ERR_RATE_LIMITED,
@@ -523,20 +632,28 @@ void sfu_signaling_too_large(struct sfu_signaling *sig, struct sfu_session *s)
 {
 	char msg[96];
 
-	if (s->closing)
+	if (s->closing || s->too_large)
 		return;
 	snprintf(msg, sizeof(msg), "messages are limited to %d bytes",
 		 sig->cfg->signaling_max_message);
-	reply_error(s, "", SFU_ERR_TOO_LARGE, msg);
-	s->closing = true;
-	s->ops->close(s->transport, SFU_CLOSE_TOO_BIG, "message too large");
+	submit(s, NULL, 0, sfu_wire_error("", SFU_ERR_TOO_LARGE, msg),
+	       SFU_CLOSE_TOO_BIG);
+	/* Nothing after this frame is read, even while it waits its turn. */
+	s->too_large = true;
 }
 
 void sfu_signaling_closed(struct sfu_signaling *sig, struct sfu_session *s)
 {
 	log_debug("session %" PRIu64 " closed", s->id);
-	if (s->state != SESS_IDLE)
-		post(sig, s, sfu_cmd_new(SFU_CMD_DISCONNECT, s->id));
+	/* Held commands never reached a worker, so dropping them leaves
+	 * nothing behind there; the disconnect goes where the session's
+	 * participant lives (or would have), behind what was posted. */
+	if (s->state != SESS_IDLE) {
+		struct sfu_cmd *bye = sfu_cmd_new(SFU_CMD_DISCONNECT, s->id);
+		bye->join_seq = s->join_seq;
+		sfu_worker_post(sig->workers[s->worker], bye);
+	}
+	free_pending(s);
 	g_hash_table_remove(sig->sessions, &s->id);
 	free(s);
 }

@@ -80,10 +80,18 @@ static void drain(struct sfu_worker *w)
 			run_call(w, (struct call *)cmd);
 			continue; /* the caller owns and frees it */
 		}
-		if (cmd->type == STOP_MARKER)
+		if (cmd->type == STOP_MARKER) {
 			g_main_loop_quit(w->loop);
-		else
+		} else {
+			struct sfu_event done = { .type = SFU_EV_DONE,
+						  .to = cmd->session,
+						  .seq = cmd->seq };
 			sfu_rooms_handle(w->rooms, cmd, now);
+			/* Lets the control thread release replies it held
+			 * back to keep the session's order. */
+			if (cmd->seq)
+				w->opts.emit(w->opts.emit_ctx, &done);
+		}
 		sfu_cmd_free(cmd);
 	}
 }
