@@ -22,7 +22,8 @@ static bool copy_str(char *dst, size_t cap, struct sfu_str s)
 {
 	if (s.len >= cap)
 		return false;
-	memcpy(dst, s.p, s.len);
+	if (s.len) /* an absent view may have a NULL pointer */
+		memcpy(dst, s.p, s.len);
 	dst[s.len] = '\0';
 	return true;
 }
