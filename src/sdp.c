@@ -23,6 +23,7 @@
  * numbers and parsed numbers.
  */
 #include "sdp.h"
+#include "sdp-int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ static struct sfu_str word(struct sfu_str *rest)
 
 /* Split s at its first c into head and tail. Without a c, head is s, tail
  * is empty and the result false. */
-static bool split(struct sfu_str s, char c, struct sfu_str *head,
+bool sfu__str_split(struct sfu_str s, char c, struct sfu_str *head,
 		  struct sfu_str *tail)
 {
 	const char *at = s.len ? memchr(s.p, c, s.len) : NULL;
@@ -101,7 +102,7 @@ static bool split(struct sfu_str s, char c, struct sfu_str *head,
 }
 
 /* s without leading and trailing spaces. */
-static struct sfu_str trim(struct sfu_str s)
+struct sfu_str sfu__str_trim(struct sfu_str s)
 {
 	while (s.len && s.p[0] == ' ')
 		s.p++, s.len--;
@@ -168,7 +169,7 @@ static int too_many(struct parser *p, int max, const char *what)
 
 /* ---- lookups shared by the parser and the helpers ---------------------- */
 
-static int format_index(const struct sfu_sdp_media *m, uint32_t pt)
+int sfu__sdp_format_index(const struct sfu_sdp_media *m, uint32_t pt)
 {
 	for (int i = 0; i < m->n_formats; i++)
 		if (m->formats[i].pt == pt)
@@ -176,13 +177,13 @@ static int format_index(const struct sfu_sdp_media *m, uint32_t pt)
 	return -1;
 }
 
-static const char *const dir_names[] = { "sendrecv", "sendonly", "recvonly",
+const char *const sfu__sdp_dir_names[4] = { "sendrecv", "sendonly", "recvonly",
 					 "inactive" };
 
 static enum sfu_sdp_dir dir_of(struct sfu_str s)
 {
-	for (size_t i = 0; i < SFU_ARRAY_SIZE(dir_names); i++)
-		if (sfu_str_eq(s, dir_names[i]))
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(sfu__sdp_dir_names); i++)
+		if (sfu_str_eq(s, sfu__sdp_dir_names[i]))
 			return (enum sfu_sdp_dir)(SFU_DIR_SENDRECV + i);
 	return SFU_DIR_UNSET;
 }
@@ -335,7 +336,7 @@ static int pt_format(struct parser *p, struct sfu_str w,
 
 	if (!num32(w, 0, 127, &pt))
 		return fail(p, -EINVAL, "bad payload type in a=%s", name);
-	i = format_index(p->m, pt);
+	i = sfu__sdp_format_index(p->m, pt);
 	if (i < 0)
 		return fail(p, -EINVAL,
 			    "a=%s for payload type %u not in the m= line", name,
@@ -359,8 +360,8 @@ static int a_rtpmap(struct parser *p, struct sfu_str v)
 		return fail(p, -EINVAL, "a=rtpmap repeated for payload type %u",
 			    f->pt);
 	enc = word(&v);
-	split(enc, '/', &name, &clock);
-	has_ch = split(clock, '/', &clock, &chans);
+	sfu__str_split(enc, '/', &name, &clock);
+	has_ch = sfu__str_split(clock, '/', &clock, &chans);
 	if (v.len || name.len == 0 || !num32(clock, 1, UINT32_MAX, &rate) ||
 	    (has_ch && !num32(chans, 1, 255, &ch)))
 		return -EINVAL;
@@ -428,7 +429,7 @@ static int a_extmap(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_str idw = word(&v), uri = word(&v), dir;
-	bool has_dir = split(idw, '/', &idw, &dir);
+	bool has_dir = sfu__str_split(idw, '/', &idw, &dir);
 	struct sfu_sdp_extmap *e;
 	uint32_t id;
 
@@ -467,7 +468,7 @@ static int a_ssrc(struct parser *p, struct sfu_str v)
 		e = &m->ssrcs[m->n_ssrcs++];
 		e->ssrc = ssrc;
 	}
-	split(v, ':', &name, &value);
+	sfu__str_split(v, ':', &name, &value);
 	if (sfu_str_eq(name, "cname"))
 		e->cname = value;
 	else if (sfu_str_eq(name, "msid"))
@@ -590,9 +591,9 @@ static int parse_attr(struct parser *p, struct sfu_str v)
 	struct sfu_str name, value;
 	int err;
 
-	v = trim(v);
+	v = sfu__str_trim(v);
 	p->attr = v;
-	split(v, ':', &name, &value);
+	sfu__str_split(v, ':', &name, &value);
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(attrs); i++) {
 		const struct attr *a = &attrs[i];
 		if (!sfu_str_eq(name, a->name))
@@ -633,7 +634,7 @@ static bool proto_is_rtp(struct sfu_str proto)
 	struct sfu_str part;
 
 	while (proto.len) {
-		split(proto, '/', &part, &proto);
+		sfu__str_split(proto, '/', &part, &proto);
 		if (sfu_str_eq(part, "RTP"))
 			return true;
 	}
@@ -650,7 +651,7 @@ static int parse_formats(struct parser *p, struct sfu_sdp_media *m,
 	while ((w = word(&list)).len) {
 		if (!num32(w, 0, 127, &pt))
 			return fail(p, -EINVAL, "bad payload type in m=");
-		if (format_index(m, pt) >= 0)
+		if (sfu__sdp_format_index(m, pt) >= 0)
 			return fail(p, -EINVAL,
 				    "payload type %u repeated in m=", pt);
 		if (m->n_formats >= SFU_SDP_MAX_FORMATS)
@@ -679,7 +680,7 @@ static int parse_media(struct parser *p, struct sfu_str v)
 	media = word(&v);
 	port = word(&v);
 	proto = word(&v);
-	has_count = split(port, '/', &port, &count);
+	has_count = sfu__str_split(port, '/', &port, &count);
 	if (media.len && port.len &&
 	    (!num32(port, 0, UINT16_MAX, &u) ||
 	     (has_count && !num32(count, 1, UINT16_MAX, &n))))
@@ -694,7 +695,7 @@ static int parse_media(struct parser *p, struct sfu_str v)
 		  : sfu_str_eq(media, "application") ? SFU_SDP_APPLICATION
 						     : SFU_SDP_OTHER;
 	m->proto = proto;
-	m->fmt_text = trim(v);
+	m->fmt_text = sfu__str_trim(v);
 	if (proto_is_rtp(proto) && (err = parse_formats(p, m, v)) != 0)
 		return err;
 	sdp->n_media++;
@@ -817,117 +818,4 @@ int sfu_sdp_parse(const char *text, size_t len, struct sfu_sdp *out, char *why,
 		return fail(&p, -EINVAL, "no o= line");
 	inherit(&p);
 	return 0;
-}
-
-/* ---- helpers ------------------------------------------------------------ */
-
-const struct sfu_sdp_format *sfu_sdp_format_by_pt(const struct sfu_sdp_media *m,
-						   uint8_t pt)
-{
-	int i = format_index(m, pt);
-
-	return i < 0 ? NULL : &m->formats[i];
-}
-
-uint8_t sfu_sdp_extmap_id(const struct sfu_sdp_media *m, const char *uri)
-{
-	for (int i = 0; i < m->n_extmaps; i++)
-		if (sfu_str_eq(m->extmaps[i].uri, uri))
-			return m->extmaps[i].id;
-	return 0;
-}
-
-struct sfu_str sfu_sdp_fmtp_param(const struct sfu_sdp_format *f,
-				  const char *key)
-{
-	struct sfu_str rest = f->fmtp, item, k, v;
-
-	while (rest.len) {
-		split(rest, ';', &item, &rest);
-		if (split(item, '=', &k, &v) && sfu_str_caseeq(trim(k), key))
-			return trim(v);
-	}
-	return (struct sfu_str){ NULL, 0 };
-}
-
-uint32_t sfu_sdp_rtx_ssrc(const struct sfu_sdp_media *m, uint32_t primary)
-{
-	for (int i = 0; i < m->n_groups; i++) {
-		const struct sfu_sdp_ssrc_group *g = &m->groups[i];
-		if (g->n >= 2 && g->ssrcs[0] == primary &&
-		    sfu_str_eq(g->semantics, "FID"))
-			return g->ssrcs[1];
-	}
-	return 0;
-}
-
-enum sfu_sdp_dir sfu_sdp_media_dir(const struct sfu_sdp_media *m)
-{
-	return m->dir == SFU_DIR_UNSET ? SFU_DIR_SENDRECV : m->dir;
-}
-
-/* UNSET reads as "sendrecv"; a value outside the enum as "inactive", the
- * one that never sends. */
-const char *sfu_sdp_dir_name(enum sfu_sdp_dir dir)
-{
-	if (dir == SFU_DIR_UNSET)
-		return dir_names[0];
-	if (dir > SFU_DIR_INACTIVE || dir < SFU_DIR_UNSET)
-		return dir_names[SFU_DIR_INACTIVE - 1];
-	return dir_names[dir - SFU_DIR_SENDRECV];
-}
-
-/* ---- writer ------------------------------------------------------------- */
-
-void sfu_sdp_writer_init(struct sfu_sdp_writer *w)
-{
-	*w = (struct sfu_sdp_writer){ NULL, 0, 0 };
-}
-
-/* Room for extra more bytes, doubling the buffer as needed. */
-static void reserve(struct sfu_sdp_writer *w, size_t extra)
-{
-	size_t need = w->len + extra, cap = w->cap ? w->cap : 256;
-
-	if (need <= w->cap)
-		return;
-	while (cap < need)
-		cap *= 2;
-	w->buf = sfu_xrealloc(w->buf, cap);
-	w->cap = cap;
-}
-
-void sfu_sdp_line(struct sfu_sdp_writer *w, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0; /* a bad format writes an empty line, not garbage */
-	reserve(w, (size_t)n + 3);
-	va_start(ap, fmt);
-	vsnprintf(w->buf + w->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	memcpy(w->buf + w->len + n, "\r\n", 3);
-	w->len += (size_t)n + 2;
-}
-
-char *sfu_sdp_writer_take(struct sfu_sdp_writer *w)
-{
-	char *text;
-
-	reserve(w, 1);
-	w->buf[w->len] = '\0';
-	text = w->buf;
-	sfu_sdp_writer_init(w);
-	return text;
-}
-
-void sfu_sdp_writer_free(struct sfu_sdp_writer *w)
-{
-	free(w->buf);
-	sfu_sdp_writer_init(w);
 }
