@@ -328,6 +328,7 @@ static void on_offer(struct sfu_rooms *rs, struct sfu_room *r,
 	/* The answer holds exactly the offer's sections, so what p is to
 	 * receive is added after it, for the server's own offer. */
 	ev.sdp = sfu_media_answer(m);
+	ev.nego = sfu_media_nego(m);
 	ev.room = r;
 	ev.who = p;
 	emit_to(rs, p, &ev);

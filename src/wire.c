@@ -141,6 +141,27 @@ static json_t *offer_tracks(const struct sfu_nego *n)
 	return map;
 }
 
+/* {"<mid>": {"participant", "track", "kind", "label"}} for what the
+ * answered client publishes: how it learns its own track ids. */
+static json_t *answer_tracks(const struct sfu_event *ev)
+{
+	json_t *map = json_object();
+
+	for (size_t i = 0; ev->who && i < sfu_participant_track_count(ev->who); i++) {
+		const struct sfu_track *t = sfu_participant_track_at(ev->who, i);
+		json_t *o;
+		if (!ev->nego || t->section < 0 || (size_t)t->section >= ev->nego->n)
+			continue;
+		o = track_json(t);
+		json_object_set_new(o, "participant",
+				    json_string(sfu_participant_id(ev->who)));
+		json_object_set_new(o, "track", json_string(t->id));
+		json_object_del(o, "id");
+		json_object_set_new(map, ev->nego->sec[t->section].mid, o);
+	}
+	return map;
+}
+
 static json_t *media_json(const struct sfu_event *ev)
 {
 	json_t *msg, *c;
@@ -149,6 +170,7 @@ static json_t *media_json(const struct sfu_event *ev)
 	case SFU_EV_ANSWER:
 		msg = with_type("answer", ev->req_id);
 		json_object_set_new(msg, "sdp", json_string(ev->sdp));
+		json_object_set_new(msg, "tracks", answer_tracks(ev));
 		return msg;
 	case SFU_EV_OFFER:
 		msg = with_type("offer", NULL);

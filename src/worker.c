@@ -48,6 +48,16 @@ struct call {
  * the loop starts running. */
 #define CALL_MARKER ((enum sfu_cmd_type)-1)
 #define STOP_MARKER ((enum sfu_cmd_type)-2)
+#define RUN_MARKER ((enum sfu_cmd_type)-3)
+
+/* An asynchronous closure (sfu_worker_run). */
+struct run {
+	struct sfu_cmd base;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static __thread struct sfu_worker *current;
 
 struct mailbox_source {
 	GSource base;
@@ -79,6 +89,12 @@ static void drain(struct sfu_worker *w)
 		if (cmd->type == CALL_MARKER) {
 			run_call(w, (struct call *)cmd);
 			continue; /* the caller owns and frees it */
+		}
+		if (cmd->type == RUN_MARKER) {
+			struct run *r = (struct run *)cmd;
+			r->fn(r->arg);
+			free(r);
+			continue;
 		}
 		if (cmd->type == STOP_MARKER) {
 			g_main_loop_quit(w->loop);
@@ -133,6 +149,7 @@ static void *thread_main(void *arg)
 	GSource *mb, *tick;
 
 	g_main_context_push_thread_default(w->ctx);
+	current = w;
 	mb = g_source_new(&mailbox_funcs, sizeof(struct mailbox_source));
 	((struct mailbox_source *)mb)->w = w;
 	g_source_attach(mb, w->ctx);
@@ -205,6 +222,21 @@ void sfu_worker_call(struct sfu_worker *w,
 	pthread_mutex_unlock(&c.lock);
 	pthread_mutex_destroy(&c.lock);
 	pthread_cond_destroy(&c.done_cv);
+}
+
+void sfu_worker_run(struct sfu_worker *w, void (*fn)(void *arg), void *arg)
+{
+	struct run *r = sfu_xcalloc(1, sizeof(*r));
+
+	r->base.type = RUN_MARKER;
+	r->fn = fn;
+	r->arg = arg;
+	sfu_mailbox_post(w->mailbox, &r->base.node);
+}
+
+struct sfu_worker *sfu_worker_current(void)
+{
+	return current;
 }
 
 void sfu_worker_stop(struct sfu_worker *w)

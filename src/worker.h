@@ -34,6 +34,16 @@ void sfu_worker_post(struct sfu_worker *w, struct sfu_cmd *cmd);
 void sfu_worker_call(struct sfu_worker *w,
 		     void (*fn)(struct sfu_rooms *rooms, void *arg), void *arg);
 
+/*
+ * Run fn(arg) on the worker thread, later, without waiting. Thread-safe;
+ * for work that must happen on the owner of some state (e.g. a library
+ * callback that arrived on another thread).
+ */
+void sfu_worker_run(struct sfu_worker *w, void (*fn)(void *arg), void *arg);
+
+/* The worker whose thread is running, or NULL off the worker threads. */
+struct sfu_worker *sfu_worker_current(void);
+
 /* Stop the loop, free the worker's rooms on its own thread, join it. */
 void sfu_worker_stop(struct sfu_worker *w);
 void sfu_worker_free(struct sfu_worker *w);

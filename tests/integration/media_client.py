@@ -44,7 +44,20 @@ import numpy  # noqa: E402
 from aiortc import (RTCPeerConnection, RTCRtpSender,  # noqa: E402
                     RTCSessionDescription, VideoStreamTrack)
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError  # noqa: E402
+from aiortc.codecs import HEADER_EXTENSIONS  # noqa: E402
+from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters  # noqa: E402
 from aiortc.sdp import candidate_from_sdp  # noqa: E402
+
+# aiortc 1.4 offers extmap id 2 for abs-send-time (video) and for
+# ssrc-audio-level (audio) in one BUNDLE group, and then parses every
+# incoming id-2 element with one transport-wide map as abs-send-time: the
+# first 1-byte audio-level element kills its DTLS transport
+# ("struct.error: unpack requires a buffer of 4 bytes", aiortc issues #770,
+# #778).  Give audio-level an id of its own, as RFC 8843 9.2 wants anyway.
+AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+HEADER_EXTENSIONS["audio"][:] = [
+    RTCRtpHeaderExtensionParameters(id=3, uri=x.uri) if x.uri == AUDIO_LEVEL_URI else x
+    for x in HEADER_EXTENSIONS["audio"]]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
