@@ -107,9 +107,11 @@ static void sent(struct sfu_forward *f, int len, const struct sfu_rtp *r,
 {
 	struct sfu_forward_stats *st = &f->st;
 
+	(void)len;
 	st->packets++;
 	st->bytes += r->payload_len;
-	st->bytes_window += (uint64_t)len;
+	/* Payload bytes, like the stream's, so in and out compare. */
+	st->bytes_window += r->payload_len;
 	if (now_us - (int64_t)st->bytes_window_start_us >= 1000000) {
 		int64_t span = now_us - (int64_t)st->bytes_window_start_us;
 		st->bitrate_bps = span > 2000000

@@ -18,6 +18,7 @@
 #include <libwebsockets.h>
 #include <stdlib.h>
 
+#include "admin.h"
 #include "clock.h"
 #include "log.h"
 #include "static.h"
@@ -28,8 +29,10 @@
 struct sfu_http {
 	const struct sfu_config *cfg;
 	struct sfu_signaling *sig;
+	struct sfu_admin *admin;
 	struct lws_context *ctx;
-	struct lws_vhost *vhost;
+	struct lws_vhost *vhost, *admin_vhost;
+	struct lws_http_mount admin_mount;
 	lws_sorted_usec_list_t tick;
 	char *html_root;
 	struct lws_http_mount mounts[1];
@@ -330,6 +333,155 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
+/* ---- the admin listener ------------------------------------------------- */
+
+/* One admin request and its answer (lws's per-session data). */
+struct admin_conn {
+	char method[8];
+	char path[512];
+	char *auth;
+	char *body;
+	size_t body_len;
+	bool too_large;
+	char *resp;
+	size_t resp_len, resp_off;
+};
+
+static void admin_release(struct admin_conn *c)
+{
+	free(c->auth);
+	free(c->body);
+	free(c->resp);
+	c->auth = c->body = c->resp = NULL;
+	c->body_len = c->resp_len = c->resp_off = 0;
+	c->too_large = false;
+}
+
+/* The method and path of the request; false for methods we never serve. */
+static bool admin_start(struct lws *wsi, struct admin_conn *c)
+{
+	static const struct {
+		enum lws_token_indexes tok;
+		const char *name;
+	} methods[] = {
+		{ WSI_TOKEN_GET_URI, "GET" },	    { WSI_TOKEN_POST_URI, "POST" },
+		{ WSI_TOKEN_DELETE_URI, "DELETE" }, { WSI_TOKEN_PUT_URI, "PUT" },
+		{ WSI_TOKEN_PATCH_URI, "PATCH" },   { WSI_TOKEN_HEAD_URI, "HEAD" },
+		{ WSI_TOKEN_OPTIONS_URI, "OPTIONS" },
+	};
+	int n;
+
+	admin_release(c);
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(methods); i++) {
+		if (lws_hdr_total_length(wsi, methods[i].tok) <= 0)
+			continue;
+		sfu_strlcpy(c->method, methods[i].name, sizeof(c->method));
+		if (lws_hdr_copy(wsi, c->path, sizeof(c->path), methods[i].tok) < 0)
+			c->path[0] = '\0';
+		n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+		if (n > 0 && n < 4096) {
+			c->auth = sfu_xmalloc((size_t)n + 1);
+			if (lws_hdr_copy(wsi, c->auth, n + 1,
+					 WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
+				c->auth[0] = '\0';
+		}
+		return true;
+	}
+	return false;
+}
+
+static int admin_respond(struct lws *wsi, struct admin_conn *c)
+{
+	struct sfu_admin_request rq = {
+		.method = c->method, .path = c->path, .authorization = c->auth,
+		.body = c->body, .body_len = c->body_len,
+		.body_too_large = c->too_large,
+	};
+	struct sfu_admin_response rs;
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+					   *end = buf + sizeof(buf) - 1;
+
+	sfu_admin_handle(http_of(wsi)->admin, &rq, &rs);
+	c->resp = rs.body;
+	c->resp_len = rs.body ? strlen(rs.body) : 0;
+	c->resp_off = 0;
+	if (lws_add_http_common_headers(wsi, (unsigned int)rs.status,
+					rs.content_type, c->resp_len, &p, end) ||
+	    lws_add_http_header_by_name(wsi,
+					(const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8,
+					&p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int admin_write(struct lws *wsi, struct admin_conn *c)
+{
+	unsigned char buf[LWS_PRE + 16384];
+	size_t n = SFU_MIN(c->resp_len - c->resp_off, sizeof(buf) - LWS_PRE);
+	bool last = c->resp_off + n == c->resp_len;
+
+	if (n)
+		memcpy(buf + LWS_PRE, c->resp + c->resp_off, n);
+	if (lws_write(wsi, buf + LWS_PRE, n,
+		      last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)n)
+		return -1;
+	c->resp_off += n;
+	if (!last) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	admin_release(c);
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int admin_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			  void *user, void *in, size_t len)
+{
+	struct admin_conn *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		if (!admin_start(wsi, c))
+			return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
+		/* A body comes with POST, PUT and PATCH (when it has a
+		 * length); answer at its end. */
+		if ((strcmp(c->method, "POST") && strcmp(c->method, "PUT") &&
+		     strcmp(c->method, "PATCH")) ||
+		    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
+			return admin_respond(wsi, c);
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY:
+		if (c->too_large || c->body_len + len > SFU_ADMIN_MAX_BODY) {
+			c->too_large = true; /* read on, answer 413 at the end */
+			return 0;
+		}
+		c->body = sfu_xrealloc(c->body, c->body_len + len + 1);
+		memcpy(c->body + c->body_len, in, len);
+		c->body_len += len;
+		c->body[c->body_len] = '\0';
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return admin_respond(wsi, c);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return c->resp ? admin_write(wsi, c) : 0;
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		admin_release(c);
+		return 0;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}
+
+static const struct lws_protocols admin_protocols[] = {
+	{ "starling-admin", admin_callback, sizeof(struct admin_conn), 0, 0,
+	  NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
 static const struct lws_protocols protocols[] = {
 	{ "starling-http", http_callback, 0, 0, 0, NULL, 0 },
 	{ "starling", ws_callback, sizeof(struct conn), 4096, 0, NULL, 0 },
@@ -384,14 +536,42 @@ static const char *bind_iface(const char *addr)
 	return addr;
 }
 
+static int open_admin(struct sfu_http *h)
+{
+	struct lws_context_creation_info info;
+
+	h->admin_mount.mountpoint = "/";
+	h->admin_mount.mountpoint_len = 1;
+	h->admin_mount.protocol = "starling-admin";
+	h->admin_mount.origin_protocol = LWSMPRO_CALLBACK;
+	memset(&info, 0, sizeof(info));
+	info.vhost_name = "admin";
+	info.port = h->cfg->admin_port;
+	info.iface = bind_iface(h->cfg->admin_bind);
+	info.protocols = admin_protocols;
+	info.mounts = &h->admin_mount;
+	info.user = h;
+	h->admin_vhost = lws_create_vhost(h->ctx, &info);
+	if (!h->admin_vhost) {
+		log_error("cannot listen on %s:%d for the admin API",
+			  h->cfg->admin_bind, h->cfg->admin_port);
+		return -1;
+	}
+	log_info("admin API on http://%s:%d/admin/ and /metrics",
+		 h->cfg->admin_bind, h->cfg->admin_port);
+	return 0;
+}
+
 struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
-			      struct sfu_signaling *sig, const char *html_root)
+			      struct sfu_signaling *sig, struct sfu_admin *admin,
+			      const char *html_root)
 {
 	struct sfu_http *h = sfu_xcalloc(1, sizeof(*h));
 	struct lws_context_creation_info info;
 
 	h->cfg = cfg;
 	h->sig = sig;
+	h->admin = admin;
 	h->html_root = sfu_xstrdup(html_root);
 	setup_mounts(h);
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
@@ -418,6 +598,8 @@ struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
 		goto fail;
 	}
 	sfu_signaling_set_wake(sig, sfu_http_wake, h);
+	if (admin && cfg->admin_secret && open_admin(h) < 0)
+		goto fail;
 	lws_sul_schedule(h->ctx, 0, &h->tick, on_tick, LWS_US_PER_SEC);
 	log_info("listening on http://%s:%d/ (files from %s)", cfg->http_bind,
 		 cfg->http_port, h->html_root);

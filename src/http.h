@@ -10,14 +10,17 @@
 
 #include "common.h"
 
+#include "admin.h"
 #include "config.h"
 #include "signaling.h"
 
 struct sfu_http;
 
-/* Binds the listener. NULL (with a log line) when it cannot. */
+/* Binds the listeners (the admin one when admin.secret is set and admin
+ * is given). NULL (with a log line) when it cannot. */
 struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
-			      struct sfu_signaling *sig, const char *html_root);
+			      struct sfu_signaling *sig, struct sfu_admin *admin,
+			      const char *html_root);
 /* Serve until *stop becomes non-zero. */
 void sfu_http_run(struct sfu_http *h, volatile sig_atomic_t *stop);
 /* Wake the service loop; safe from any thread and from a signal handler. */

@@ -81,3 +81,49 @@ enum sfu_peer_state sfu_media_state(const struct sfu_media *m);
 const struct sfu_peer *sfu_media_peer(const struct sfu_media *m);
 
 #endif
+
+/* ---- statistics, for the admin API (read on the worker thread) -------- */
+
+struct sfu_stream_info {
+	const char *track;
+	enum sfu_sdp_kind kind;
+	const char *codec;
+	uint32_t ssrc;
+	uint64_t packets, bytes, bitrate_bps;
+	int64_t packets_lost;
+	double jitter_ms;
+	uint64_t nacks_sent, plis_sent, keyframes, retransmits_in;
+};
+
+struct sfu_forward_info {
+	const char *track;       /* the publisher's track id */
+	const char *participant; /* the publisher */
+	const char *mid;
+	uint32_t ssrc;
+	uint64_t packets, bytes, bitrate_bps;
+	uint64_t nacks_received, retransmitted, plis_received;
+	int rtt_ms; /* -1 before the first RR with an LSR */
+	bool active;
+};
+
+struct sfu_media_info {
+	const char *ice_state, *dtls_state, *peer_state;
+	const char *selected_pair; /* "" before one is chosen */
+	const char *srtp_profile;
+	struct sfu_peer_counters peer;
+	uint64_t rtp_unknown, rtp_bad, rtcp_bad;
+};
+
+void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out);
+size_t sfu_media_stream_count(const struct sfu_media *m);
+void sfu_media_stream_info(const struct sfu_media *m, size_t i,
+			   struct sfu_stream_info *out);
+/* Forwards m receives, by section: false where the section has none. */
+bool sfu_media_forward_info(const struct sfu_media *m, size_t section,
+			    struct sfu_forward_info *out);
+size_t sfu_media_section_count(const struct sfu_media *m);
+
+struct sfu_rooms_totals;
+/* Add m's counters (NULL: nothing) to totals, when its participant goes. */
+void sfu__media_add_totals(const struct sfu_media *m,
+			   struct sfu_rooms_totals *totals);

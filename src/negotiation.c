@@ -344,7 +344,7 @@ static void offer_section(struct sfu_nego *n, size_t i,
 			  const struct sfu_sdp_media *m,
 			  struct sfu_nego_changes *ch)
 {
-	bool is_new = i >= n->n;
+	bool is_new = i >= n->n || !n->sec[i].mid[0]; /* or recycled */
 	struct sfu_msec *s = &n->sec[i];
 
 	if (is_new) {

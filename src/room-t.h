@@ -14,6 +14,7 @@ struct sfu_room {
 	char name[SFU_ROOM_NAME_MAX + 1];
 	int max_participants;
 	bool persistent;
+	bool closing; /* being closed: no per-participant news */
 	int64_t created_at_ms;
 	GPtrArray *participants; /* struct sfu_participant *, join order */
 	struct sfu_rooms *owner;
@@ -25,6 +26,7 @@ struct sfu_rooms {
 	GHashTable *sessions; /* session (boxed uint64) -> participant */
 	GHashTable *where;    /* struct sfu_participant * -> struct sfu_room * */
 	size_t n_participants;
+	struct sfu_rooms_totals gone;
 	sfu_emit_fn emit;
 	void *emit_ctx;
 };

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "media.h"
 #include "room-t.h"
 
 static void room_free(struct sfu_room *r);
@@ -213,18 +214,20 @@ void sfu__participant_remove(struct sfu_rooms *rs, struct sfu_room *r,
 
 	log_info("room %s: %s (%s) left: %s", r->name, sfu_participant_id(p),
 		 sfu_participant_name(p), why);
+	sfu__media_add_totals(sfu_participant_media(p), &rs->gone);
 	if (sfu_participant_session(p))
 		session_unindex(rs, sfu_participant_session(p));
 	g_hash_table_remove(rs->where, p);
 	g_ptr_array_remove(r->participants, p);
 	rs->n_participants--;
-	sfu__room_emit_others(rs, r, p, &ev);
+	if (!r->closing)
+		sfu__room_emit_others(rs, r, p, &ev);
 	/* Freeing its media detaches the others' sections that carried
 	 * its tracks; they then get an offer without them. */
 	sfu_participant_free(p);
 	if (r->participants->len == 0 && !r->persistent)
 		room_destroy(rs, r);
-	else
+	else if (!r->closing)
 		sfu__room_flush_offers(rs, r);
 }
 
@@ -324,6 +327,7 @@ static void handle_join(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 	g_hash_table_insert(rs->where, p, r);
 	session_index(rs, p);
 	rs->n_participants++;
+	rs->gone.participants_total++;
 	log_info("room %s: %s (%s) joined", r->name, id, cmd->name);
 	emit_joined(rs, cmd, r, p, false);
 	ev.who = p;
@@ -479,4 +483,84 @@ const struct sfu_participant *sfu_room_participant_at(const struct sfu_room *r,
 {
 	return i < r->participants->len ? g_ptr_array_index(r->participants, i)
 					: NULL;
+}
+
+/* ---- administration ------------------------------------------------------ */
+
+void sfu_rooms_foreach(const struct sfu_rooms *rs,
+		       void (*fn)(const struct sfu_room *r, void *ctx), void *ctx)
+{
+	GHashTableIter it;
+	gpointer key, val;
+
+	g_hash_table_iter_init(&it, rs->rooms);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		fn(val, ctx);
+}
+
+const struct sfu_participant *sfu_room_find_participant(const struct sfu_room *r,
+							const char *id)
+{
+	return find_in_room((struct sfu_room *)r, match_id, id);
+}
+
+static void emit_goodbye(struct sfu_rooms *rs, struct sfu_room *r,
+			 struct sfu_participant *p, enum sfu_event_type type,
+			 const char *reason)
+{
+	struct sfu_event ev = {
+		.type = type,
+		.to = sfu_participant_session(p),
+		.req_id = "",
+		.join_seq = sfu_participant_join_seq(p),
+		.effect = SFU_EFFECT_IDLE,
+		.room = r,
+		.who = p,
+		.reason = reason,
+	};
+
+	if (ev.to)
+		rs->emit(rs->emit_ctx, &ev);
+}
+
+int sfu_rooms_kick(struct sfu_rooms *rs, const char *room, const char *id,
+		   const char *reason)
+{
+	struct sfu_room *r = g_hash_table_lookup(rs->rooms, room);
+	struct sfu_participant *p = r ? find_in_room(r, match_id, id) : NULL;
+
+	if (!p)
+		return -ENOENT;
+	emit_goodbye(rs, r, p, SFU_EV_KICKED, reason);
+	sfu__participant_remove(rs, r, p, "kicked");
+	return 0;
+}
+
+int sfu_rooms_close(struct sfu_rooms *rs, const char *name, const char *reason)
+{
+	struct sfu_room *r = g_hash_table_lookup(rs->rooms, name);
+
+	if (!r)
+		return -ENOENT;
+	/* Everyone is told first, so nobody gets participant_left for the
+	 * others of a room that is going away anyway. */
+	for (guint i = 0; i < r->participants->len; i++)
+		emit_goodbye(rs, r, g_ptr_array_index(r->participants, i),
+			     SFU_EV_ROOM_CLOSED, reason);
+	r->persistent = false;
+	r->closing = true;
+	if (r->participants->len == 0) {
+		room_destroy(rs, r);
+		return 0;
+	}
+	/* Removing the last participant destroys the room. */
+	while (r->participants->len > 0)
+		sfu__participant_remove(rs, r, g_ptr_array_index(r->participants, 0),
+					"room closed");
+	return 0;
+}
+
+const struct sfu_rooms_totals *sfu_rooms_gone(const struct sfu_rooms *rs)
+{
+	return &rs->gone;
 }

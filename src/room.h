@@ -57,6 +57,29 @@ struct sfu_room *sfu_rooms_find(const struct sfu_rooms *rs, const char *name);
 struct sfu_participant *sfu_rooms_by_session(const struct sfu_rooms *rs,
 					     uint64_t session);
 
+/* Call fn for every room of this worker. */
+void sfu_rooms_foreach(const struct sfu_rooms *rs,
+		       void (*fn)(const struct sfu_room *r, void *ctx), void *ctx);
+
+/* Close a room: its participants get room_closed and their sockets
+ * close. Returns 0 or -ENOENT. */
+int sfu_rooms_close(struct sfu_rooms *rs, const char *name, const char *reason);
+/* Kick one participant: it gets kicked, the others participant_left.
+ * Returns 0 or -ENOENT (no such room or participant). */
+int sfu_rooms_kick(struct sfu_rooms *rs, const char *room, const char *id,
+		   const char *reason);
+
+/* Counters of participants that have left, for server-wide totals. */
+struct sfu_rooms_totals {
+	uint64_t packets_in, bytes_in, packets_out, bytes_out;
+	uint64_t nacks_received, retransmitted, plis_received;
+	uint64_t nacks_sent, plis_sent;
+	uint64_t participants_total; /* joins since start */
+};
+const struct sfu_rooms_totals *sfu_rooms_gone(const struct sfu_rooms *rs);
+
+const struct sfu_participant *sfu_room_find_participant(const struct sfu_room *r,
+							const char *id);
 const char *sfu_room_name(const struct sfu_room *r);
 int sfu_room_max_participants(const struct sfu_room *r);
 int64_t sfu_room_created_at(const struct sfu_room *r);

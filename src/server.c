@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "cert.h"
 #include "dtls.h"
 #include "http.h"
@@ -28,6 +29,7 @@ struct sfu_server {
 	const struct sfu_config *cfg;
 	struct sfu_signaling *sig;
 	struct sfu_http *http;
+	struct sfu_admin *admin;
 	struct sfu_worker **workers;
 	int n_workers;
 	int room_count; /* shared by the workers, atomically */
@@ -72,8 +74,6 @@ static int start_workers(struct sfu_server *srv)
 {
 	const struct sfu_config *cfg = srv->cfg;
 
-	srv->n_workers = worker_count(cfg);
-	srv->workers = sfu_xcalloc((size_t)srv->n_workers, sizeof(*srv->workers));
 	for (int i = 0; i < srv->n_workers; i++) {
 		struct sfu_worker_opts o = {
 			.index = i,
@@ -158,7 +158,12 @@ struct sfu_server *sfu_server_new(const struct sfu_config *cfg)
 		return NULL;
 	}
 	srv->sig = sfu_signaling_new(cfg);
-	srv->http = sfu_http_new(cfg, srv->sig, root);
+	/* The array is filled by start_workers; the admin API only uses it
+	 * once requests arrive, after that. */
+	srv->n_workers = worker_count(cfg);
+	srv->workers = sfu_xcalloc((size_t)srv->n_workers, sizeof(*srv->workers));
+	srv->admin = sfu_admin_new(cfg, srv->workers, srv->n_workers);
+	srv->http = sfu_http_new(cfg, srv->sig, srv->admin, root);
 	free(root);
 	if (!srv->http || start_workers(srv) < 0) {
 		sfu_server_free(srv);
@@ -192,6 +197,7 @@ void sfu_server_free(struct sfu_server *srv)
 		sfu_worker_free(srv->workers[i]);
 	free(srv->workers);
 	sfu_signaling_free(srv->sig);
+	sfu_admin_free(srv->admin);
 	sfu_dtls_ctx_free(srv->dtls);
 	sfu_cert_free(srv->cert);
 	if (srv->srtp_ready)
