@@ -253,6 +253,9 @@ static void reject(struct sfu_msec *s, const struct sfu_sdp_media *m)
 {
 	s->role = SFU_MSEC_REJECTED;
 	s->client_sends = s->server_sends = false;
+	/* RFC 3264: a rejected section keeps its media type. */
+	if (!copy_str(s->kind_text, sizeof(s->kind_text), m->kind_text))
+		sfu_strlcpy(s->kind_text, "audio", sizeof(s->kind_text));
 	/* The m= line needs one format; echo the offer's first one. */
 	size_t len = 0;
 	while (len < m->fmt_text.len && m->fmt_text.p[len] != ' ')
@@ -468,14 +471,14 @@ int sfu_nego_apply_answer(struct sfu_nego *n, const struct sfu_sdp *sdp,
 	memset(ch, 0, sizeof(*ch));
 	if (n->state != SFU_NEGO_HAVE_LOCAL_OFFER)
 		FAIL("there is no offer to answer");
-	if (sdp->n_media != n->n)
+	if (sdp->n_media != n->n_known)
 		FAIL("the answer has %u m-sections, the offer %zu", sdp->n_media,
-		     n->n);
-	for (size_t i = 0; i < n->n; i++)
+		     n->n_known);
+	for (size_t i = 0; i < n->n_known; i++)
 		if (!sfu_str_eq(sdp->media[i].mid, n->sec[i].mid) &&
 		    n->sec[i].role != SFU_MSEC_REJECTED)
 			FAIL("m-section %zu has another mid", i);
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n_known; i++) {
 		const struct sfu_sdp_media *m = &sdp->media[i];
 		struct sfu_msec *s = &n->sec[i];
 		enum sfu_sdp_dir dir = sfu_sdp_media_dir(m);
@@ -498,27 +501,29 @@ int sfu_nego_apply_answer(struct sfu_nego *n, const struct sfu_sdp *sdp,
 
 /* ---- placing remote tracks ------------------------------------------------ */
 
+/* apt 0: pt would be c's own payload type; else the RTX of apt. */
 static bool pt_taken(const struct sfu_nego *n, uint8_t pt,
-		     const struct sfu_codec_params *c)
+		     const struct sfu_codec_params *c, uint8_t apt)
 {
 	for (size_t i = 0; i < n->n; i++) {
 		const struct sfu_codec_params *o = &n->sec[i].codec;
 		if (n->sec[i].role != SFU_MSEC_MEDIA)
 			continue;
-		if ((o->pt == pt && !sfu_codec_params_match(o, c)) ||
-		    (o->rtx_pt == pt && o->pt != c->pt))
+		if (o->pt == pt && (apt || !sfu_codec_params_match(o, c)))
+			return true;
+		if (o->rtx_pt == pt && (!apt || o->pt != apt))
 			return true;
 	}
 	return false;
 }
 
 static uint8_t free_pt(const struct sfu_nego *n, uint8_t want,
-		       const struct sfu_codec_params *c)
+		       const struct sfu_codec_params *c, uint8_t apt)
 {
-	if (!pt_taken(n, want, c))
+	if (want != apt && !pt_taken(n, want, c, apt))
 		return want;
 	for (uint8_t pt = 96; pt < 128; pt++)
-		if (pt != c->pt && !pt_taken(n, pt, c))
+		if (pt != apt && !pt_taken(n, pt, c, apt))
 			return pt;
 	return 0;
 }
@@ -547,10 +552,10 @@ static int subscriber_codec(const struct sfu_nego *n, enum sfu_sdp_kind kind,
 	out->fb = kind == SFU_SDP_VIDEO ? (SFU_FB_NACK | SFU_FB_NACK_PLI |
 					   SFU_FB_CCM_FIR)
 					: 0;
-	out->pt = free_pt(n, pub->pt, pub);
+	out->pt = free_pt(n, pub->pt, pub, 0);
 	if (pub->rtx_pt) {
 		out->rtx_pt = 0;
-		out->rtx_pt = free_pt(n, pub->rtx_pt, out);
+		out->rtx_pt = free_pt(n, pub->rtx_pt, out, out->pt);
 		if (out->rtx_pt == out->pt)
 			out->rtx_pt = 0;
 	}
@@ -592,7 +597,8 @@ int sfu_nego_attach(struct sfu_nego *n, enum sfu_sdp_kind kind,
 	for (size_t i = 0; i < n->n && !s; i++) {
 		struct sfu_msec *o = &n->sec[i];
 		if (o->role == SFU_MSEC_MEDIA && o->kind == kind &&
-		    !o->server_sends && !o->client_sends)
+		    !o->server_sends && !o->client_sends &&
+		    n->state == SFU_NEGO_STABLE)
 			s = o;
 	}
 	if (!s) {
@@ -623,10 +629,11 @@ int sfu_nego_attach(struct sfu_nego *n, enum sfu_sdp_kind kind,
 
 void sfu_nego_detach(struct sfu_nego *n, size_t idx)
 {
-	struct sfu_msec *s = &n->sec[idx];
+	struct sfu_msec *s;
 
-	if (idx >= n->n || !s->server_sends)
+	if (idx >= n->n || !n->sec[idx].server_sends)
 		return;
+	s = &n->sec[idx];
 	s->server_sends = s->accepted = false;
 	s->pub_participant[0] = s->pub_track[0] = '\0';
 	n->needs_offer = true;

@@ -67,6 +67,7 @@ struct sfu_msec {
 	enum sfu_sdp_kind kind;
 	enum sfu_msec_role role;       /* MEDIA, DATA or REJECTED */
 	char reject_fmt[32];           /* REJECTED: the m= format to echo */
+	char kind_text[16];            /* REJECTED: the m= media type */
 	struct sfu_codec_params codec; /* both directions share it */
 	struct sfu_ext_ids ext;
 	/* The client publishes on this section. */

@@ -166,7 +166,8 @@ static void write_section(struct sfu_sdp_writer *w, const struct sfu_msec *s,
 		}
 		break;
 	case SFU_MSEC_REJECTED:
-		sfu_sdp_line(w, "m=%s 0 %s %s", kinds[s->kind],
+		sfu_sdp_line(w, "m=%s 0 %s %s",
+			     s->kind_text[0] ? s->kind_text : kinds[s->kind],
 			     s->kind == SFU_SDP_APPLICATION ? "UDP/DTLS/SCTP"
 							    : "UDP/TLS/RTP/SAVPF",
 			     s->reject_fmt[0] ? s->reject_fmt : "0");
