@@ -175,7 +175,7 @@ static NiceAgent *make_agent(const struct sfu_ice_opts *o)
 		NICE_AGENT_OPTION_ICE_TRICKLE |
 			NICE_AGENT_OPTION_CONSENT_FRESHNESS);
 
-	g_object_set(agent, "controlling-mode", FALSE, "upnp", FALSE,
+	g_object_set(agent, "controlling-mode", o->controlling, "upnp", FALSE,
 		     "ice-tcp", FALSE, "ice-udp", TRUE, NULL);
 	if (o->stun_server)
 		set_stun(agent, o->stun_server);

@@ -33,6 +33,7 @@ struct sfu_ice_opts {
 	const char *public_ip; /* 1:1 NAT: advertised instead, or NULL */
 	int port_min, port_max;
 	const char *stun_server; /* "host:port" or NULL */
+	bool controlling;        /* the offerer's role: the bench client */
 };
 
 struct sfu_ice;
