@@ -40,6 +40,11 @@ static const struct sfu_config_key keys[] = {
 	ROW(http, port, INT, 1, 65535, "8080", "HTTP and WebSocket TCP port"),
 	ROW(http, root, STRING, 0, 0, "",
 	    "HTML client directory (empty: installed html dir, or ./html)"),
+	ROW(http, tls_cert, STRING, 0, 0, NULL,
+	    "PEM certificate chain: serve HTTPS and WSS (needs tls_key)"),
+	ROW(http, tls_key, STRING, 0, 0, NULL, "PEM private key for tls_cert"),
+	ROW(http, allowed_origins, STRING, 0, 0, NULL,
+	    "comma-separated Origins allowed to open /ws (unset: any)"),
 	ROW(admin, bind, ADDR, 0, 0, "127.0.0.1", "admin API address"),
 	ROW(admin, port, INT, 1, 65535, "8081", "admin API TCP port"),
 	ROW(admin, secret, STRING, 0, 0, NULL,
@@ -68,6 +73,8 @@ static const struct sfu_config_key keys[] = {
 	ROW(rooms, max_participants, INT, 1, 10000, "100",
 	    "participants per room"),
 	ROW(rooms, max_rooms, INT, 1, 100000, "1000", "rooms per server"),
+	ROW(rooms, max_tracks, INT, 1, 32, "8",
+	    "tracks one participant may publish"),
 	ROW(rooms, auto_create, BOOL, 0, 0, "true",
 	    "joining a missing room creates it"),
 	ROW(rooms, resume_grace_s, INT, 0, 3600, "15",
@@ -794,6 +801,9 @@ int sfu_config_validate(const struct sfu_config *c, char **err)
 		return fail(err, -EINVAL,
 			    "media.nack_buffer: %d is not a power of two",
 			    c->media_nack_buffer);
+	if ((c->http_tls_cert != NULL) != (c->http_tls_key != NULL))
+		return fail(err, -EINVAL,
+			    "http.tls_cert and http.tls_key go together");
 	if ((c->media_dtls_cert != NULL) != (c->media_dtls_key != NULL))
 		return fail(err, -EINVAL,
 			    "media.dtls_cert and media.dtls_key go together");

@@ -20,6 +20,9 @@ struct sfu_config {
 	char *http_bind;            /* "0.0.0.0" */
 	int http_port;              /* 8080 */
 	char *http_root;            /* "" = installed html dir, or ./html */
+	char *http_tls_cert;        /* NULL: plain HTTP */
+	char *http_tls_key;         /* NULL */
+	char *http_allowed_origins; /* NULL: any Origin may open /ws */
 	/* [admin] */
 	char *admin_bind;           /* "127.0.0.1" */
 	int admin_port;             /* 8081 */
@@ -44,6 +47,7 @@ struct sfu_config {
 	/* [rooms] */
 	int rooms_max_participants; /* 100 */
 	int rooms_max_rooms;        /* 1000 */
+	int rooms_max_tracks;       /* 8 per participant */
 	bool rooms_auto_create;     /* true: join creates the room */
 	int rooms_resume_grace_s;   /* 15 */
 	/* [signaling] */

@@ -17,6 +17,7 @@
 
 #include <libwebsockets.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "admin.h"
 #include "clock.h"
@@ -131,6 +132,38 @@ static bool is_ws_path(struct lws *wsi)
 	return strcmp(uri, "/ws") == 0;
 }
 
+/*
+ * http.allowed_origins: a browser's upgrade must come from a listed
+ * origin. Requests without an Origin header (not from a browser page) are
+ * let through: only browsers send it, and anything else could fake it.
+ */
+static bool origin_allowed(struct sfu_http *h, struct lws *wsi)
+{
+	const char *list = h->cfg->http_allowed_origins;
+	char origin[256];
+	int n;
+
+	if (!list)
+		return true;
+	n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+	if (n <= 0)
+		return true;
+	if (n >= (int)sizeof(origin) ||
+	    lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
+		return false;
+	for (const char *p = list; *p;) {
+		size_t len;
+		while (*p == ' ' || *p == ',')
+			p++;
+		len = strcspn(p, ", ");
+		if (len && len == strlen(origin) && strncasecmp(p, origin, len) == 0)
+			return true;
+		p += len;
+	}
+	log_info("refused a WebSocket from origin %s", origin);
+	return false;
+}
+
 static void conn_receive(struct sfu_http *h, struct conn *c, const void *in,
 			 size_t len)
 {
@@ -212,7 +245,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		return is_ws_path(wsi) ? 0 : -1;
+		return is_ws_path(wsi) && origin_allowed(http_of(wsi), wsi) ? 0 : -1;
 	case LWS_CALLBACK_ESTABLISHED:
 		h = http_of(wsi);
 		memset(c, 0, sizeof(*c));
@@ -578,6 +611,8 @@ struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
 
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (cfg->http_tls_cert)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.user = h;
 	h->ctx = lws_create_context(&info);
 	if (!h->ctx) {
@@ -592,6 +627,11 @@ struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
 	info.pvo = &pvo;
 	info.mounts = h->mounts;
 	info.user = h;
+	/* With a certificate the same port serves HTTPS and WSS. */
+	info.ssl_cert_filepath = cfg->http_tls_cert;
+	info.ssl_private_key_filepath = cfg->http_tls_key;
+	if (cfg->http_tls_cert)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	h->vhost = lws_create_vhost(h->ctx, &info);
 	if (!h->vhost) {
 		log_error("cannot listen on %s:%d", cfg->http_bind, cfg->http_port);
@@ -601,7 +641,8 @@ struct sfu_http *sfu_http_new(const struct sfu_config *cfg,
 	if (admin && cfg->admin_secret && open_admin(h) < 0)
 		goto fail;
 	lws_sul_schedule(h->ctx, 0, &h->tick, on_tick, LWS_US_PER_SEC);
-	log_info("listening on http://%s:%d/ (files from %s)", cfg->http_bind,
+	log_info("listening on %s://%s:%d/ (files from %s)",
+		 cfg->http_tls_cert ? "https" : "http", cfg->http_bind,
 		 cfg->http_port, h->html_root);
 	return h;
 fail:

@@ -82,7 +82,7 @@ static int start_workers(struct sfu_server *srv)
 				.max_rooms = cfg->rooms_max_rooms,
 				.auto_create = cfg->rooms_auto_create,
 				.resume_grace_ms = cfg->rooms_resume_grace_s * 1000,
-				.max_tracks = 16,
+				.max_tracks = cfg->rooms_max_tracks,
 				.room_count = &srv->room_count,
 				.media = &srv->media,
 			},

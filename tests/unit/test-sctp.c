@@ -13,15 +13,21 @@
  * buffer dropping and counting while the peer reads nothing (and the
  * rest arriving in order afterwards), retransmission after a lost
  * packet, unordered partially reliable channels, closing a channel by
- * stream reset, freeing one side giving `lost` on the other, and
- * sfu_sctp_global_shutdown.
+ * stream reset, freeing one side giving `lost` on the other,
+ * sfu_sctp_global_shutdown, and then the same pair on two real worker
+ * threads, packets crossing through sfu_worker_run, each worker's timer
+ * source running usrsctp's timers for both (so callbacks for one worker's
+ * association fire on the other and are handed over).
  */
 #include "sctp.h"
 
 #include <glib.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "tap.h"
+#include "worker.h"
 
 struct pkt {
 	struct pkt *next;
@@ -474,6 +480,186 @@ static void test_free_inside(void)
 	is_int(sfu_sctp_global_shutdown(), 0, "global shutdown again");
 }
 
+/* ---- two workers ---- */
+
+struct tside {
+	struct sfu_worker *w;
+	struct sfu_sctp *s; /* touched on w's thread only */
+	struct tside *peer;
+	bool server;
+	atomic_int opens, messages, lost, result, drop;
+	atomic_size_t last_len;
+};
+
+struct tpkt {
+	struct tside *to;
+	size_t len;
+	uint8_t data[];
+};
+
+static struct tside TA = { .server = true }, TB;
+
+static void t_input(void *arg)
+{
+	struct tpkt *p = arg;
+
+	if (p->to->s)
+		sfu_sctp_input(p->to->s, p->data, p->len);
+	free(p);
+}
+
+static void t_send(void *arg, const uint8_t *data, size_t len)
+{
+	struct tside *t = arg;
+	struct tpkt *p;
+
+	if (atomic_load(&t->drop) > 0) {
+		atomic_fetch_sub(&t->drop, 1);
+		return;
+	}
+	p = malloc(sizeof(*p) + len);
+	p->to = t->peer;
+	p->len = len;
+	memcpy(p->data, data, len);
+	sfu_worker_run(t->peer->w, t_input, p);
+}
+
+static void t_open(void *arg, uint16_t sid, const char *label,
+		   const char *protocol)
+{
+	(void)sid, (void)label, (void)protocol;
+	atomic_fetch_add(&((struct tside *)arg)->opens, 1);
+}
+
+static void t_message(void *arg, uint16_t sid, bool binary,
+		      const uint8_t *data, size_t len)
+{
+	struct tside *t = arg;
+	bool intact = true;
+
+	(void)sid, (void)binary;
+	for (size_t i = 0; i < len; i++)
+		intact &= data[i] == (uint8_t)i;
+	atomic_store(&t->last_len, intact ? len : (size_t)-1);
+	atomic_fetch_add(&t->messages, 1);
+}
+
+static void t_lost(void *arg)
+{
+	atomic_fetch_add(&((struct tside *)arg)->lost, 1);
+}
+
+static const struct sfu_sctp_ops tops = {
+	.send = t_send, .open = t_open, .message = t_message,
+	.lost = t_lost,
+};
+
+static void t_create(void *arg)
+{
+	struct tside *t = arg;
+	struct sfu_sctp_opts o = { .local_port = 5000, .remote_port = 5000,
+				   .dtls_server = t->server,
+				   .max_message_size = 262144 };
+
+	t->s = sfu_sctp_new(&o, &tops, t);
+	atomic_store(&t->result, t->s ? 1 : -1);
+}
+
+static void t_open_chat(void *arg)
+{
+	struct tside *t = arg;
+
+	atomic_store(&t->result, sfu_sctp_open_channel(t->s, "chat", "",
+						       true, -1));
+}
+
+static void t_send_big(void *arg)
+{
+	struct tside *t = arg;
+	size_t n = 100 * 1024;
+	uint8_t *m = malloc(n);
+
+	for (size_t i = 0; i < n; i++)
+		m[i] = (uint8_t)i;
+	atomic_store(&t->result, sfu_sctp_send(t->s, 0, true, m, n));
+	free(m);
+}
+
+static void t_send_small(void *arg)
+{
+	struct tside *t = arg;
+	static const uint8_t m[] = { 0, 1, 2, 3 };
+
+	atomic_store(&t->drop, 1);
+	atomic_store(&t->result, sfu_sctp_send(t->s, 0, true, m, 4));
+}
+
+static void t_free(void *arg)
+{
+	struct tside *t = arg;
+
+	sfu_sctp_free(t->s);
+	t->s = NULL;
+	atomic_store(&t->result, 1);
+}
+
+static void emit_nothing(void *ctx, const struct sfu_event *ev)
+{
+	(void)ctx, (void)ev;
+}
+
+/* Run fn on t's worker; wait (up to 5 s) for it to set result. */
+static int t_call(struct tside *t, void (*fn)(void *))
+{
+	atomic_store(&t->result, INT32_MIN);
+	sfu_worker_run(t->w, fn, t);
+	for (int i = 0; i < 5000 && atomic_load(&t->result) == INT32_MIN; i++)
+		usleep(1000);
+	return atomic_load(&t->result);
+}
+
+static bool wait_for(atomic_int *v, int want)
+{
+	for (int i = 0; i < 5000 && atomic_load(v) < want; i++)
+		usleep(1000);
+	return atomic_load(v) >= want;
+}
+
+static void test_workers(void)
+{
+	struct sfu_worker_opts wo = { .emit = emit_nothing };
+	int rc = -ENOTCONN;
+
+	TA.peer = &TB, TB.peer = &TA;
+	TA.w = sfu_worker_new(&wo);
+	wo.index = 1;
+	TB.w = sfu_worker_new(&wo);
+	ok(sfu_worker_start(TA.w) == 0 && sfu_worker_start(TB.w) == 0,
+	   "two workers");
+	is_int(t_call(&TA, t_create) + t_call(&TB, t_create), 2,
+	       "an association on each");
+	for (int i = 0; i < 500 && rc == -ENOTCONN; i++) {
+		usleep(1000);
+		rc = t_call(&TB, t_open_chat);
+	}
+	is_int(rc, 0, "up across threads; B opened channel 0");
+	ok(wait_for(&TA.opens, 1) && wait_for(&TB.opens, 1), "opened");
+	is_int(t_call(&TB, t_send_big), 0, "100 KB sent");
+	ok(wait_for(&TA.messages, 1), "arrived");
+	is_int(atomic_load(&TA.last_len), 100 * 1024, "whole and intact");
+	is_int(t_call(&TB, t_send_small), 0, "a packet lost");
+	ok(wait_for(&TA.messages, 2), "the timers resent it");
+	is_int(atomic_load(&TA.last_len), 4, "intact");
+	is_int(t_call(&TA, t_free), 1, "A freed on its worker");
+	ok(wait_for(&TB.lost, 1), "B lost it");
+	is_int(t_call(&TB, t_free), 1, "B freed on its worker");
+	sfu_worker_stop(TA.w);
+	sfu_worker_stop(TB.w);
+	sfu_worker_free(TA.w);
+	sfu_worker_free(TB.w);
+	is_int(sfu_sctp_global_shutdown(), 0, "global shutdown");
+}
+
 int main(void)
 {
 	test_connect();
@@ -486,6 +672,7 @@ int main(void)
 	test_close();
 	test_free();
 	test_free_inside();
+	test_workers();
 	free(A.msg);
 	free(B.msg);
 	return tap_done();
