@@ -149,7 +149,7 @@ static json_t *participant_json(const struct sfu_participant *p)
 		json_array_append_new(tracks,
 				      track_json(sfu_participant_track_at(p, i), m));
 	return json_pack(
-		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
+		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I}",
 		"id", sfu_participant_id(p), "name", sfu_participant_name(p),
 		"joined_at", (json_int_t)sfu_participant_joined_at(p),
 		"connected", sfu_participant_session(p) != 0, "ice_state",
@@ -162,7 +162,10 @@ static json_t *participant_json(const struct sfu_participant *p)
 		(json_int_t)mi.peer.tx_bytes, "dropped_srtp",
 		(json_int_t)mi.peer.dropped_srtp, "dropped_unknown",
 		(json_int_t)(mi.peer.dropped_unknown + mi.rtp_unknown),
-		"send_errors", (json_int_t)mi.peer.send_errors);
+		"send_errors", (json_int_t)mi.peer.send_errors, "dc_messages_in",
+		(json_int_t)mi.dc_messages_in, "dc_messages_out",
+		(json_int_t)mi.dc_messages_out, "dc_dropped",
+		(json_int_t)mi.dc_dropped);
 }
 
 /* Counts and bitrates of one room. */

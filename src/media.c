@@ -21,6 +21,7 @@
 #include "media-t.h"
 #include "room.h"
 #include "rtcp.h"
+#include "sctp.h"
 
 #define TICK_MS 100
 #define REPORT_TICKS 10 /* one RTCP report a second */
@@ -29,6 +30,8 @@
 struct sfu_media_counters {
 	uint64_t rtp_bad, rtp_unknown, rtp_wrong_pt, rtcp_bad;
 };
+
+static void start_sctp(struct sfu_media *m);
 
 struct sfu_media {
 	const struct sfu_media_env *env;
@@ -48,6 +51,11 @@ struct sfu_media {
 	GSource *timer;
 	unsigned ticks;
 	struct sfu_media_counters n;
+	/* Data channels: the association, once DTLS is up and a DATA
+	 * section was negotiated, and the stream of the "chat" channel. */
+	struct sfu_sctp *sctp;
+	int chat_sid;
+	uint64_t dc_in, dc_out, dc_dropped;
 };
 
 static __thread uint8_t scratch[SFU_SCRATCH];
@@ -414,6 +422,7 @@ static void on_peer_state(void *arg, enum sfu_peer_state st, const char *why)
 		int64_t now = sfu_now_us();
 		for (size_t i = 0; i < m->nego.n; i++)
 			activate(m, i, now);
+		start_sctp(m);
 	} else if (st == SFU_PEER_FAILED) {
 		m->ops->failed(m->owner, why ? why : "transport failed");
 	}
@@ -427,11 +436,114 @@ static void on_candidate(void *arg, const char *cand)
 		m->ops->candidate(m->owner, cand);
 }
 
+/* ---- data channels ------------------------------------------------------------ */
+
+static void sctp_send(void *arg, const uint8_t *data, size_t len)
+{
+	struct sfu_media *m = arg;
+
+	sfu_peer_send_data(m->peer, data, len);
+}
+
+static void sctp_open(void *arg, uint16_t sid, const char *label,
+		      const char *protocol)
+{
+	struct sfu_media *m = arg;
+
+	/* The contract's one channel; others are accepted and ignored. */
+	if (strcmp(label, "chat") == 0 && m->chat_sid < 0)
+		m->chat_sid = sid;
+}
+
+static void sctp_message(void *arg, uint16_t sid, bool binary,
+			 const uint8_t *data, size_t len)
+{
+	struct sfu_media *m = arg;
+
+	m->dc_in++;
+	if ((int)sid == m->chat_sid && m->ops->chat)
+		m->ops->chat(m->owner, binary, data, len);
+}
+
+static void sctp_closed(void *arg, uint16_t sid)
+{
+	struct sfu_media *m = arg;
+
+	if ((int)sid == m->chat_sid)
+		m->chat_sid = -1;
+}
+
+static void sctp_lost(void *arg)
+{
+	struct sfu_media *m = arg;
+
+	log_debug("SCTP association ended");
+	m->chat_sid = -1;
+}
+
+static const struct sfu_sctp_ops sctp_ops = {
+	.send = sctp_send,
+	.open = sctp_open,
+	.message = sctp_message,
+	.closed = sctp_closed,
+	.lost = sctp_lost,
+};
+
+/* Once DTLS is up and a DATA section is negotiated, whichever is last. */
+static void start_sctp(struct sfu_media *m)
+{
+	struct sfu_sctp_opts o = { 0 };
+	const struct sfu_msec *data = NULL;
+
+	if (m->sctp || sfu_peer_state(m->peer) != SFU_PEER_CONNECTED)
+		return;
+	for (size_t i = 0; i < m->nego.n && !data; i++)
+		if (m->nego.sec[i].role == SFU_MSEC_DATA)
+			data = &m->nego.sec[i];
+	if (!data)
+		return;
+	o.local_port = 5000;
+	o.remote_port = data->sctp_port;
+	o.dtls_server = sfu_peer_dtls_server(m->peer);
+	o.max_message_size = data->max_message_size;
+	m->sctp = sfu_sctp_new(&o, &sctp_ops, m);
+	if (!m->sctp)
+		log_warn("cannot start the SCTP association");
+}
+
+static void on_data(void *arg, const uint8_t *data, size_t len)
+{
+	struct sfu_media *m = arg;
+
+	if (m->sctp)
+		sfu_sctp_input(m->sctp, data, len);
+}
+
+int sfu_media_send_chat(struct sfu_media *m, const char *text, size_t len)
+{
+	int rc = m->sctp && m->chat_sid >= 0
+			 ? sfu_sctp_send(m->sctp, (uint16_t)m->chat_sid, false,
+					 (const uint8_t *)text, len)
+			 : -ENOTCONN;
+
+	if (rc == 0)
+		m->dc_out++;
+	else
+		m->dc_dropped++;
+	return rc;
+}
+
+void sfu_media_chat_refused(struct sfu_media *m)
+{
+	m->dc_dropped++;
+}
+
 static const struct sfu_peer_ops peer_ops = {
 	.rtp = on_rtp,
 	.rtcp = on_rtcp,
 	.state = on_peer_state,
 	.candidate = on_candidate,
+	.data = on_data,
 };
 
 static void keep_candidate(void *ctx, const char *cand)
@@ -464,6 +576,7 @@ struct sfu_media *sfu_media_new(const struct sfu_media_env *env,
 	sfu_random_bytes(&sess, sizeof(sess));
 	sfu_nego_init(&m->nego, sess);
 	m->rtcp_ssrc = random32();
+	m->chat_sid = -1;
 	sfu_random_hex(m->cname, 8);
 	sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(m->peer),
 				 keep_candidate, m);
@@ -483,6 +596,8 @@ void sfu_media_free(struct sfu_media *m)
 		sfu__forward_free(m->fwd[i]);
 	while (m->n_pubs)
 		sfu_media_drop_stream(m, m->pubs[0]->section);
+	/* Before the peer: its ABORT still goes out over DTLS. */
+	sfu_sctp_free(m->sctp);
 	sfu_peer_free(m->peer);
 	for (size_t i = 0; i < m->n_cands; i++)
 		free(m->cands[i]);
@@ -521,6 +636,7 @@ int sfu_media_set_remote(struct sfu_media *m, const struct sfu_sdp *sdp,
 		if (md->end_of_candidates)
 			sfu_peer_end_of_candidates(m->peer);
 	}
+	start_sctp(m); /* a DATA section added while connected */
 	return 0;
 }
 
@@ -687,6 +803,9 @@ void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
 	out->rtp_unknown = m->n.rtp_unknown + m->n.rtp_wrong_pt;
 	out->rtp_bad = m->n.rtp_bad;
 	out->rtcp_bad = m->n.rtcp_bad;
+	out->dc_messages_in = m->dc_in;
+	out->dc_messages_out = m->dc_out;
+	out->dc_dropped = m->dc_dropped;
 }
 
 size_t sfu_media_stream_count(const struct sfu_media *m)

@@ -30,6 +30,8 @@ struct sfu_media_ops {
 	void (*failed)(void *owner, const char *why);
 	/* A trickled local candidate ("candidate:..."). */
 	void (*candidate)(void *owner, const char *cand);
+	/* A message on the participant's "chat" data channel. */
+	void (*chat)(void *owner, bool binary, const uint8_t *data, size_t len);
 };
 
 struct sfu_media;
@@ -77,6 +79,13 @@ bool sfu_media_subscribed(const struct sfu_media *sub,
 void sfu_media_section_accepted(struct sfu_media *m, size_t section);
 void sfu_media_section_refused(struct sfu_media *m, size_t section);
 
+/* Send text on the participant's "chat" channel. Returns 0, or a negative
+ * errno when it has none open or its send buffer is full (then the message
+ * is dropped and counted). */
+int sfu_media_send_chat(struct sfu_media *m, const char *text, size_t len);
+/* A chat message of this participant's was refused (too long, not text). */
+void sfu_media_chat_refused(struct sfu_media *m);
+
 enum sfu_peer_state sfu_media_state(const struct sfu_media *m);
 const struct sfu_peer *sfu_media_peer(const struct sfu_media *m);
 
@@ -112,6 +121,7 @@ struct sfu_media_info {
 	const char *srtp_profile;
 	struct sfu_peer_counters peer;
 	uint64_t rtp_unknown, rtp_bad, rtcp_bad;
+	uint64_t dc_messages_in, dc_messages_out, dc_dropped;
 };
 
 void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out);

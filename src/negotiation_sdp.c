@@ -151,17 +151,18 @@ static void write_section(struct sfu_sdp_writer *w, const struct sfu_msec *s,
 		write_media(w, s, l, first);
 		break;
 	case SFU_MSEC_DATA:
+		/* Our own SCTP port is always 5000; sctp_port is the peer's. */
 		if (s->legacy_sctp)
-			sfu_sdp_line(w, "m=application 9 DTLS/SCTP %u", s->sctp_port);
+			sfu_sdp_line(w, "m=application 9 DTLS/SCTP %u", 5000u);
 		else
 			sfu_sdp_line(w, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
 		write_transport(w, l, first);
 		sfu_sdp_line(w, "a=mid:%s", s->mid);
 		if (s->legacy_sctp) {
 			sfu_sdp_line(w, "a=sctpmap:%u webrtc-datachannel 65535",
-				     s->sctp_port);
+				     5000u);
 		} else {
-			sfu_sdp_line(w, "a=sctp-port:%u", s->sctp_port);
+			sfu_sdp_line(w, "a=sctp-port:%u", 5000u);
 			sfu_sdp_line(w, "a=max-message-size:%u", 262144u);
 		}
 		break;

@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
+#include "jsonstr.h"
 #include "log.h"
 #include "media.h"
+#include "names.h"
 #include "negotiation.h"
 #include "room-t.h"
 #include "sdp.h"
@@ -100,9 +103,63 @@ static void media_candidate(void *owner, const char *cand)
 	emit_to(sfu_participant_rooms(p), p, &ev);
 }
 
+/* ---- chat (PROTOCOL 1.3) ---------------------------------------------------- */
+
+#define CHAT_MAX_TEXT (16 * 1024)
+
+static void chat_refused(struct sfu_participant *p, enum sfu_err err,
+			 const char *why)
+{
+	struct sfu_rooms *rs = sfu_participant_rooms(p);
+	struct sfu_event ev = {
+		.type = SFU_EV_ERROR,
+		.req_id = "",
+		.err = err,
+		.message = why,
+	};
+
+	sfu_media_chat_refused(sfu_participant_media(p));
+	emit_to(rs, p, &ev);
+}
+
+/* A text on p's chat channel goes to every other participant's, with the
+ * sender set here, never taken from the text. */
+static void media_chat(void *owner, bool binary, const uint8_t *data, size_t len)
+{
+	struct sfu_participant *p = owner;
+	struct sfu_room *r = room_of(sfu_participant_rooms(p), p);
+	const char *name = sfu_participant_name(p);
+	size_t cap = SFU_JSON_QUOTED_MAX(len) + SFU_JSON_QUOTED_MAX(strlen(name)) + 128;
+	char *msg, *o;
+
+	if (binary || !sfu_utf8_valid((const char *)data, len)) {
+		chat_refused(p, SFU_ERR_BAD_REQUEST, "chat messages are UTF-8 text");
+		return;
+	}
+	if (len > CHAT_MAX_TEXT) {
+		chat_refused(p, SFU_ERR_TOO_LARGE,
+			     "chat messages are limited to 16 KiB");
+		return;
+	}
+	o = msg = sfu_xmalloc(cap);
+	o += sprintf(o, "{\"from\":\"%s\",\"name\":", sfu_participant_id(p));
+	o += sfu_json_quote(o, name, strlen(name));
+	o += sprintf(o, ",\"text\":");
+	o += sfu_json_quote(o, (const char *)data, len);
+	o += sprintf(o, ",\"ts\":%lld}", (long long)sfu_wall_ms());
+	for (guint i = 0; i < r->participants->len; i++) {
+		struct sfu_participant *q = g_ptr_array_index(r->participants, i);
+		if (q != p && sfu_participant_media(q))
+			sfu_media_send_chat(sfu_participant_media(q), msg,
+					    (size_t)(o - msg));
+	}
+	free(msg);
+}
+
 static const struct sfu_media_ops media_ops = {
 	.failed = media_failed,
 	.candidate = media_candidate,
+	.chat = media_chat,
 };
 
 /* ---- offers ---------------------------------------------------------------- */

@@ -55,7 +55,6 @@
 #include <usrsctp.h>
 
 #include "clock.h"
-#include "dcep.h"
 #include "log.h"
 #include "worker.h"
 
@@ -594,7 +593,8 @@ static int configure(struct sfu_sctp *s, struct socket *so)
 	memset(&pp, 0, sizeof(pp));
 	pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
 	pp.spp_flags = SPP_PMTUD_DISABLE;
-	pp.spp_pathmtu = PATH_MTU;
+	/* For AF_CONN usrsctp leaves the common header out of the MTU. */
+	pp.spp_pathmtu = PATH_MTU - sizeof(struct sctp_common_header);
 	rc |= set_opt(so, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	rc |= set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
 	rc |= set_opt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));

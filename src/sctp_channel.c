@@ -11,8 +11,11 @@
  * open from its OPEN (we ACK at once).
  *
  * Stream ids: the DTLS client uses even ids, the server odd (RFC 8832
- * 6); an OPEN on our parity, past max_channels, or with a label or
- * protocol over SFU_SCTP_LABEL_MAX is refused by resetting the stream.
+ * 6) for the channels it opens. Some peers pick by another rule (aiortc
+ * by its ICE role), so a peer's OPEN is taken on any free stream; ours
+ * keep to our parity and skip streams in use. An OPEN on a stream in
+ * use, past max_channels, or with a label or protocol over
+ * SFU_SCTP_LABEL_MAX is refused by resetting the stream.
  *
  * Reassembly: usrsctp delivers a large message in pieces (partial
  * delivery) and the deprecated PPIDs 52/54 split one message into
@@ -268,10 +271,6 @@ static void opened(struct sfu_sctp *s, channel_t *ch)
 static const char *refuse_why(struct sfu_sctp *s, uint16_t sid,
 			      const struct sfu_dcep_open *o)
 {
-	unsigned peer_parity = s->o.dtls_server ? 0 : 1;
-
-	if ((sid & 1) != peer_parity)
-		return "stream id of our parity";
 	if (sid >= s->n_in || s->rs[sid])
 		return "stream not available";
 	if (s->n_channels >= s->o.max_channels)

@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "media.h"
+#include "sctp.h"
 #include "signaling.h"
 #include "srtp.h"
 #include "worker.h"
@@ -195,6 +196,8 @@ void sfu_server_free(struct sfu_server *srv)
 	sfu_http_free(srv->http);
 	for (int i = 0; i < srv->n_workers; i++)
 		sfu_worker_free(srv->workers[i]);
+	/* Every association went with its room; usrsctp's globals now. */
+	sfu_sctp_global_shutdown();
 	free(srv->workers);
 	sfu_signaling_free(srv->sig);
 	sfu_admin_free(srv->admin);

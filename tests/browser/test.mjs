@@ -27,14 +27,54 @@ async function participant(name, opts = {}) {
 const you = (page) => until('the page to join', () => page.evaluate(() => window.starling.you));
 const othersOf = (i, among = ids) => among.filter((_, j) => j !== i);
 
-function dumpOnFailure() {
+/** On failure: the pages' logs and stats, the server's view (admin API) and its log. */
+async function diagnose() {
   for (const p of allPages) for (const line of p.logs.slice(-15)) console.log(line);
+  for (const [i, p] of pages.entries()) {
+    if (p.isClosed()) continue;
+    const info = await p.evaluate(async () => {
+      const pc = window.starling.pc;
+      if (!pc) return 'no peer connection';
+      const lines = [`state ${pc.connectionState}/${pc.signalingState}`];
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' || s.type === 'outbound-rtp') {
+          lines.push(`${s.type} mid=${s.mid} ${s.kind} ssrc=${s.ssrc} packets=${s.packetsReceived ?? s.packetsSent} frames=${s.framesDecoded ?? s.framesEncoded ?? ''}`);
+        }
+      });
+      const sections = (pc.remoteDescription?.sdp || '').split('\r\nm=').slice(1)
+        .map((m) => m.split('\r\n').filter((l) => /^(video|audio|application)|^a=(mid|msid|ssrc:|sendonly|recvonly|inactive|sendrecv)/.test(l)).join(' | '));
+      return [...lines, 'remote description:', ...sections].join('\n  ');
+    }).catch((err) => err.message);
+    console.log(`--- page ${i} (${ids[i]}) ---\n  ${info}`);
+  }
+  try {
+    const r = await server.admin(`/admin/rooms/${room}`);
+    for (const p of r.participants || []) {
+      console.log(`server: ${p.id} ${p.name} ice=${p.ice_state} dtls=${p.dtls_state}`);
+      for (const t of p.tracks) console.log(`  publishes ${t.id} ${t.kind} ${t.codec} ssrc=${t.ssrc} packets=${t.packets} plis_sent=${t.plis_sent}`);
+      for (const t of p.subscriptions) console.log(`  receives ${t.track} packets=${t.packets} plis_received=${t.plis_received}`);
+    }
+  } catch (err) {
+    console.log(`admin API: ${err.message}`);
+  }
   console.log('--- server log (tail) ---');
   console.log(server.logTail(40));
 }
 
+/** A test whose failure prints diagnostics first. */
+function scenario(name, fn) {
+  test(name, async (t) => {
+    try {
+      await fn(t);
+    } catch (err) {
+      await diagnose();
+      throw err;
+    }
+  });
+}
+
 before(async () => {
-  await server.start();
+  await server.start({ adminSecret: 'browser-test-admin' });
   browser = await launchBrowser();
 });
 
@@ -60,22 +100,17 @@ test('the start page shows the form, the preview and the device pickers', async 
   await page.context().close();
 });
 
-test('four pages in one room each show three remote tiles with flowing video', async () => {
+scenario('four pages in one room each show three remote tiles with flowing video', async () => {
   const names = ['Ada', 'Grace', 'Linus', 'Margaret'];
   for (const n of names) pages.push(await participant(n));
   for (const p of pages) ids.push(await you(p));
-  try {
-    await Promise.all(pages.map((p, i) => expectFlowingVideo(p, othersOf(i), { timeoutMs: 45000 })));
-  } catch (err) {
-    dumpOnFailure();
-    throw err;
-  }
+  await Promise.all(pages.map((p, i) => expectFlowingVideo(p, othersOf(i), { timeoutMs: 45000 })));
   for (const p of pages) assert.equal(await p.locator('.tile-remote').count(), 3);
   await sleep(1500); // let the stats and the speaking ring settle
   await pages[0].screenshot({ path: path.join(OUT, 'room-4.png') });
 });
 
-test('muting the microphone shows the muted badge to the others', async () => {
+scenario('muting the microphone shows the muted badge to the others', async () => {
   const [p1] = [pages[1]];
   const badgeOf = (page, id) => page.locator(`.tile[data-tile="${id}"] .muted-badge`);
   for (const i of [0, 2, 3]) assert.equal(await badgeOf(pages[i], ids[1]).isVisible(), false, 'not muted at first');
@@ -90,7 +125,7 @@ test('muting the microphone shows the muted badge to the others', async () => {
   }
 });
 
-test('a screen share reaches the others as a second tile and stops cleanly', async () => {
+scenario('a screen share reaches the others as a second tile and stops cleanly', async () => {
   const sharer = pages[0];
   await sharer.getByRole('button', { name: 'Share your screen' }).click();
   await sharer.waitForSelector('.tile-local-screen');
@@ -115,7 +150,7 @@ test('a screen share reaches the others as a second tile and stops cleanly', asy
   await until('the second share to end', async () => (await pages[2].locator(screenSel).count()) === 0, 10000);
 });
 
-test('a dropped WebSocket resumes and the video keeps flowing', async () => {
+scenario('a dropped WebSocket resumes and the video keeps flowing', async () => {
   const page = pages[2];
   await page.evaluate(() => {
     window.sawReconnecting = false;
@@ -136,7 +171,7 @@ test('a dropped WebSocket resumes and the video keeps flowing', async () => {
   await expectFlowingVideo(pages[0], othersOf(0), { timeoutMs: 15000 });
 });
 
-test('when a page leaves, the others drop its tile within 5 s', async () => {
+scenario('when a page leaves, the others drop its tile within 5 s', async () => {
   const leaver = pages[3];
   await leaver.getByRole('button', { name: 'Leave the meeting' }).click();
   await leaver.waitForSelector('.screen-card');
@@ -148,7 +183,7 @@ test('when a page leaves, the others drop its tile within 5 s', async () => {
   await leaver.screenshot({ path: path.join(OUT, 'left.png') });
 });
 
-test('a phone-width window shows the room', async () => {
+scenario('a phone-width window shows the room', async () => {
   const page = pages[1];
   await page.setViewportSize({ width: 390, height: 844 });
   await sleep(500);

@@ -238,6 +238,7 @@ class MediaClient:
 
     def _new_pc(self):
         pc = RTCPeerConnection()
+        pc.on("connectionstatechange", self._on_connection_state)
 
         @pc.on("track")
         def on_track(track):
@@ -415,21 +416,17 @@ class MediaClient:
             sdp = self.pc.localDescription.sdp
         self.last_answer_sdp = sdp
         await self.ws.send({"type": "answer", "sdp": sdp})
-        self._readers.append(asyncio.ensure_future(self._start_receivers()))
 
-    async def _start_receivers(self):
+    def _on_connection_state(self):
         """aiortc 1.4 starts the receivers of new sections only if DTLS is
-        already connected when a description is applied; a client whose
+        already connected when a description is applied.  A client whose
         first offer had no media section (receive-only) gets the server's
-        offer while DTLS is still connecting, and its receivers would never
-        start.  Run aiortc's own connect step again once connected (every
-        step of it is idempotent)."""
-        deadline = time.monotonic() + 30
-        while self.pc.connectionState != "connected":
-            if self.pc.connectionState in ("failed", "closed") or time.monotonic() > deadline:
-                return
-            await asyncio.sleep(0.05)
-        await self.pc._RTCPeerConnection__connect()
+        offer while DTLS is still connecting, and those receivers would
+        never start.  Run aiortc's own connect step again the moment DTLS
+        is up (every step of it is idempotent), before the keyframe the
+        server asks for on our behalf arrives."""
+        if self.pc is not None and self.pc.connectionState == "connected":
+            self._readers.append(asyncio.ensure_future(self.pc._RTCPeerConnection__connect()))
 
     async def _add_candidate(self, msg):
         c = msg.get("candidate")

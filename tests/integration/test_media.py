@@ -445,6 +445,33 @@ async def test_h264_only(shared_server):
     p.check_ok()
 
 
+@media_test(timeout=60)
+async def test_simultaneous_subscribers(shared_server):
+    """Two participants who join at the same moment both get a running
+    publisher's video (each new subscriber needs a keyframe; two asking
+    within the same half second must both get one)."""
+    srv = shared_server
+    room = unique_room("simul")
+    p = (await start_clients(srv, room, [("P", "Pat", {"audio": False})]))[0]
+    deadline = time.monotonic() + CONNECT
+    while await p.outbound_packets() < 30:
+        assert time.monotonic() < deadline, "P never sent media (%s)" % p.pc.connectionState
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)     # P's first keyframe is long gone
+    r1 = MediaClient(srv, "R1", video=False, audio=False)
+    r2 = MediaClient(srv, "R2", video=False, audio=False)
+    await asyncio.gather(r1.start(room, "Rob"), r2.start(room, "Rae"))
+    problems = []
+    for r in (r1, r2):
+        vid = (await wait_known(r, p.you, ("video",)))["video"]
+        await wait_offered(r, [(p.you, vid)])
+        try:
+            await r.wait_frames([(p.you, vid)], n=10, timeout=15)
+        except AssertionError as e:
+            problems.append(str(e))
+    assert not problems, "\n".join(problems)
+
+
 async def relay_signaling(ws, child, log):
     """Keep reading ws (the parent's socket of a PeerChild participant),
     relaying server offers to the child and its answers back."""

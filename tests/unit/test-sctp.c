@@ -13,7 +13,8 @@
  * buffer dropping and counting while the peer reads nothing (and the
  * rest arriving in order afterwards), retransmission after a lost
  * packet, unordered partially reliable channels, closing a channel by
- * stream reset, freeing one side giving `lost` on the other,
+ * stream reset, freeing one side giving `lost` on the other (also from
+ * inside its own op), a graceful shutdown,
  * sfu_sctp_global_shutdown, and then the same pair on two real worker
  * threads, packets crossing through sfu_worker_run, each worker's timer
  * source running usrsctp's timers for both (so callbacks for one worker's
@@ -54,11 +55,14 @@ struct side {
 	bool in_order;
 };
 
+static size_t max_packet; /* the path MTU set on the sockets holds */
+
 static void on_send(void *arg, const uint8_t *data, size_t len)
 {
 	struct side *d = arg;
 	struct pkt *p;
 
+	max_packet = SFU_MAX(max_packet, len);
 	if (d->drop_next > 0) {
 		d->drop_next--;
 		return;
@@ -289,6 +293,8 @@ static void test_large(void)
 		big[i] = (uint8_t)(i * 7 + (i >> 9));
 	ok(msg_roundtrip(&A, &B, 0, true, big, n), "200 KB arrives whole");
 	is_int(B.msg_len, n, "200 KB length");
+	ok(max_packet > 1000 && max_packet <= 1200, "packets up to 1200 bytes"
+	   " (%zu)", max_packet);
 	ok(msg_roundtrip(&A, &B, 0, true, big, 262144), "262144 arrives");
 	is_int(sfu_sctp_send(A.s, 0, true, big, 262145), -EMSGSIZE,
 	       "over the peer's maximum");
@@ -478,6 +484,30 @@ static void test_free_inside(void)
 	side_reset(&A, "A");
 	side_reset(&B, "B");
 	is_int(sfu_sctp_global_shutdown(), 0, "global shutdown again");
+}
+
+static bool both_lost(void)
+{
+	return A.lost > 0 && B.lost > 0;
+}
+
+/* A graceful SHUTDOWN ends the association on both sides. */
+static void test_graceful(void)
+{
+	side_reset(&A, "A");
+	side_reset(&B, "B");
+	side_init(&A, &B, true, 0, 0);
+	side_init(&B, &A, false, 0, 0);
+	ok(pump(both_up, 1000), "up");
+	is_int(sfu_sctp_shutdown(A.s), 0, "shutdown");
+	ok(pump(both_lost, 2000), "both sides ended");
+	is_int(A.lost + B.lost, 2, "once each");
+	is_int(sfu_sctp_shutdown(A.s), -ENOTCONN, "not twice");
+	sfu_sctp_free(A.s);
+	sfu_sctp_free(B.s);
+	side_reset(&A, "A");
+	side_reset(&B, "B");
+	is_int(sfu_sctp_global_shutdown(), 0, "global shutdown");
 }
 
 /* ---- two workers ---- */
@@ -672,6 +702,7 @@ int main(void)
 	test_close();
 	test_free();
 	test_free_inside();
+	test_graceful();
 	test_workers();
 	free(A.msg);
 	free(B.msg);

@@ -1,0 +1,826 @@
+/*
+ * client.c - one bench participant (client.h).
+ *
+ * Signaling follows PROTOCOL 1: join -> joined; our offer (audio and
+ * video sendonly plus the chat m=application section) -> answer; then
+ * every server offer is answered (recvonly for remote tracks) exactly as
+ * a browser with max-bundle and rtcp-mux would.
+ */
+#include "client.h"
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "common.h"
+#include "dtls.h"
+#include "peer.h"
+#include "rtcp.h"
+#include "rtp.h"
+#include "sdp.h"
+#include "ws.h"
+
+#define AUDIO_PT 111
+#define VIDEO_PT 96
+#define MID_AUDIO "0"
+#define MID_VIDEO "1"
+#define MID_DATA "2"
+#define RING 256 /* sent video packets kept for NACKs */
+
+struct ring_slot {
+	uint16_t seq;
+	uint16_t len;
+	bool used;
+	uint8_t pkt[BENCH_PKT_MAX];
+};
+
+struct bench_client {
+	struct bench_env *env;
+	unsigned index;
+	char *room, *name, *you;
+	struct bws *ws;
+	struct sfu_peer *peer;
+	bool remote_set, sending, stopped, connected;
+	char failure[256];
+	int64_t join_ns;
+	int next_id;
+
+	struct synth_stream audio, video;
+	uint32_t audio_ssrc, video_ssrc, rtcp_ssrc;
+	int64_t next_audio_ns, next_video_ns, last_key_ns;
+	uint64_t frames;
+	uint16_t picture_id;
+	bool want_key;
+	GSource *timer;
+	struct synth_frame *frame;
+	struct ring_slot *ring;
+
+	struct bench_sub **subs; /* [n_senders * 2] */
+	struct bench_client_counters n;
+};
+
+int64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void fail(struct bench_client *c, const char *fmt, ...) SFU_PRINTF(2, 3);
+
+static void fail(struct bench_client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->failure, sizeof(c->failure), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "bench: %s: %s\n", c->name, c->failure);
+	c->sending = false;
+}
+
+static uint32_t rand32(void)
+{
+	uint32_t v;
+
+	do
+		sfu_random_bytes(&v, sizeof(v));
+	while (v == 0);
+	return v;
+}
+
+/* ---- signaling out --------------------------------------------------- */
+
+static void send_json(struct bench_client *c, json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+
+	if (c->env->verbose)
+		fprintf(stderr, "bench: %s -> %.300s\n", c->name, text);
+	if (!c->ws || bws_send(c->ws, text, strlen(text)) < 0)
+		fail(c, "cannot send on the WebSocket");
+	free(text);
+	json_decref(msg);
+}
+
+/* ---- SDP ------------------------------------------------------------- */
+
+static void transport_lines(struct bench_client *c, struct sfu_sdp_writer *w,
+			    const char *setup)
+{
+	const struct sfu_ice *ice = sfu_peer_ice(c->peer);
+
+	sfu_sdp_line(w, "c=IN IP4 0.0.0.0");
+	sfu_sdp_line(w, "a=ice-ufrag:%s", sfu_ice_ufrag(ice));
+	sfu_sdp_line(w, "a=ice-pwd:%s", sfu_ice_pwd(ice));
+	sfu_sdp_line(w, "a=ice-options:trickle");
+	sfu_sdp_line(w, "a=fingerprint:sha-256 %s", c->env->fingerprint);
+	sfu_sdp_line(w, "a=setup:%s", setup);
+}
+
+static void add_candidate_line(void *ctx, const char *cand)
+{
+	sfu_sdp_line(ctx, "a=%s", cand);
+}
+
+static void send_ssrc_lines(struct bench_client *c, struct sfu_sdp_writer *w,
+			    uint32_t ssrc, const char *track)
+{
+	sfu_sdp_line(w, "a=msid:bench-%u %s", c->index, track);
+	sfu_sdp_line(w, "a=ssrc:%u cname:bench-%u", ssrc, c->index);
+	sfu_sdp_line(w, "a=ssrc:%u msid:bench-%u %s", ssrc, c->index, track);
+}
+
+static void audio_codec_lines(struct sfu_sdp_writer *w, uint8_t pt)
+{
+	sfu_sdp_line(w, "a=rtpmap:%u opus/48000/2", pt);
+	sfu_sdp_line(w, "a=fmtp:%u minptime=10;useinbandfec=1", pt);
+}
+
+static void video_codec_lines(struct sfu_sdp_writer *w, uint8_t pt)
+{
+	sfu_sdp_line(w, "a=rtpmap:%u VP8/90000", pt);
+	sfu_sdp_line(w, "a=rtcp-fb:%u ccm fir", pt);
+	sfu_sdp_line(w, "a=rtcp-fb:%u nack", pt);
+	sfu_sdp_line(w, "a=rtcp-fb:%u nack pli", pt);
+}
+
+/* Our own sections: audio, video (sendonly), data. */
+static void own_sections(struct bench_client *c, struct sfu_sdp_writer *w,
+			 const char *setup, bool candidates)
+{
+	sfu_sdp_line(w, "m=audio 9 UDP/TLS/RTP/SAVPF %u", AUDIO_PT);
+	transport_lines(c, w, setup);
+	if (candidates) {
+		sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(c->peer),
+					 add_candidate_line, w);
+		sfu_sdp_line(w, "a=end-of-candidates");
+	}
+	sfu_sdp_line(w, "a=mid:%s", MID_AUDIO);
+	sfu_sdp_line(w, "a=sendonly");
+	sfu_sdp_line(w, "a=rtcp-mux");
+	sfu_sdp_line(w, "a=rtcp-rsize");
+	audio_codec_lines(w, AUDIO_PT);
+	send_ssrc_lines(c, w, c->audio_ssrc, "mic");
+
+	sfu_sdp_line(w, "m=video 9 UDP/TLS/RTP/SAVPF %u", VIDEO_PT);
+	transport_lines(c, w, setup);
+	sfu_sdp_line(w, "a=mid:%s", MID_VIDEO);
+	sfu_sdp_line(w, "a=sendonly");
+	sfu_sdp_line(w, "a=rtcp-mux");
+	sfu_sdp_line(w, "a=rtcp-rsize");
+	video_codec_lines(w, VIDEO_PT);
+	send_ssrc_lines(c, w, c->video_ssrc, "camera");
+}
+
+static void data_section(struct bench_client *c, struct sfu_sdp_writer *w,
+			 const char *setup, const char *mid)
+{
+	sfu_sdp_line(w, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
+	transport_lines(c, w, setup);
+	sfu_sdp_line(w, "a=mid:%s", mid);
+	sfu_sdp_line(w, "a=sctp-port:5000");
+	sfu_sdp_line(w, "a=max-message-size:262144");
+}
+
+static void session_lines(struct sfu_sdp_writer *w, const char *bundle,
+			  unsigned version)
+{
+	sfu_sdp_line(w, "v=0");
+	sfu_sdp_line(w, "o=- 4611731400430051336 %u IN IP4 127.0.0.1", version);
+	sfu_sdp_line(w, "s=-");
+	sfu_sdp_line(w, "t=0 0");
+	sfu_sdp_line(w, "a=group:BUNDLE%s", bundle);
+	sfu_sdp_line(w, "a=msid-semantic: WMS *");
+}
+
+static void send_first_offer(struct bench_client *c)
+{
+	struct sfu_sdp_writer w;
+	json_t *msg;
+	char *sdp;
+
+	sfu_sdp_writer_init(&w);
+	session_lines(&w, " " MID_AUDIO " " MID_VIDEO " " MID_DATA, 1);
+	own_sections(c, &w, "actpass", true);
+	data_section(c, &w, "actpass", MID_DATA);
+	sdp = sfu_sdp_writer_take(&w);
+	msg = json_pack("{s:s, s:i, s:s, s:{s:{s:s}, s:{s:s}}}", "type", "offer",
+			"id", c->next_id++, "sdp", sdp, "tracks", MID_AUDIO,
+			"label", "mic", MID_VIDEO, "label", "camera");
+	free(sdp);
+	send_json(c, msg);
+}
+
+static char *str_dup(struct sfu_str s)
+{
+	return sfu_xstrndup(s.p, s.len);
+}
+
+static const struct sfu_sdp_format *find_codec(const struct sfu_sdp_media *m,
+					       const char *name)
+{
+	for (size_t i = 0; i < m->n_formats; i++)
+		if (sfu_str_caseeq(m->formats[i].name, name))
+			return &m->formats[i];
+	return NULL;
+}
+
+static void reject_section(struct sfu_sdp_writer *w, const struct sfu_sdp_media *m,
+			   char *mid)
+{
+	sfu_sdp_line(w, "m=%.*s 0 %.*s %.*s", (int)m->kind_text.len,
+		     m->kind_text.p, (int)m->proto.len, m->proto.p,
+		     (int)m->fmt_text.len, m->fmt_text.p);
+	sfu_sdp_line(w, "c=IN IP4 0.0.0.0");
+	sfu_sdp_line(w, "a=mid:%s", mid);
+	sfu_sdp_line(w, "a=inactive");
+}
+
+/* One remote track's section: recvonly with the offered codec. */
+static bool recv_section(struct bench_client *c, struct sfu_sdp_writer *w,
+			 const struct sfu_sdp_media *m, const char *mid)
+{
+	bool audio = m->kind == SFU_SDP_AUDIO;
+	const struct sfu_sdp_format *f = find_codec(m, audio ? "opus" : "VP8");
+	enum sfu_sdp_dir dir = sfu_sdp_media_dir(m);
+	uint8_t fb;
+
+	if (!f)
+		return false;
+	fb = f->fb | m->fb_all;
+	sfu_sdp_line(w, "m=%s 9 UDP/TLS/RTP/SAVPF %u", audio ? "audio" : "video",
+		     f->pt);
+	transport_lines(c, w, "active");
+	sfu_sdp_line(w, "a=mid:%s", mid);
+	sfu_sdp_line(w, "a=%s", dir == SFU_DIR_SENDONLY || dir == SFU_DIR_SENDRECV
+					? "recvonly"
+					: "inactive");
+	sfu_sdp_line(w, "a=rtcp-mux");
+	sfu_sdp_line(w, "a=rtcp-rsize");
+	if (f->channels)
+		sfu_sdp_line(w, "a=rtpmap:%u %.*s/%u/%u", f->pt, (int)f->name.len,
+			     f->name.p, f->clock, f->channels);
+	else
+		sfu_sdp_line(w, "a=rtpmap:%u %.*s/%u", f->pt, (int)f->name.len,
+			     f->name.p, f->clock);
+	if (f->fmtp.len)
+		sfu_sdp_line(w, "a=fmtp:%u %.*s", f->pt, (int)f->fmtp.len, f->fmtp.p);
+	if (fb & SFU_FB_CCM_FIR)
+		sfu_sdp_line(w, "a=rtcp-fb:%u ccm fir", f->pt);
+	if (fb & SFU_FB_NACK)
+		sfu_sdp_line(w, "a=rtcp-fb:%u nack", f->pt);
+	if (fb & SFU_FB_NACK_PLI)
+		sfu_sdp_line(w, "a=rtcp-fb:%u nack pli", f->pt);
+	return true;
+}
+
+static void answer_server_offer(struct bench_client *c, const char *text)
+{
+	struct sfu_sdp *sdp = g_malloc0(sizeof(*sdp));
+	struct sfu_sdp_writer body, all;
+	GString *bundle = g_string_new("");
+	char why[200], *out;
+	int rc;
+
+	rc = sfu_sdp_parse(text, strlen(text), sdp, why, sizeof(why));
+	if (rc < 0) {
+		fail(c, "cannot parse the server's offer: %s", why);
+		goto out;
+	}
+	sfu_sdp_writer_init(&body);
+	for (size_t i = 0; i < sdp->n_media; i++) {
+		const struct sfu_sdp_media *m = &sdp->media[i];
+		char *mid = str_dup(m->mid);
+		bool ok = m->port != 0;
+
+		if (ok && m->kind == SFU_SDP_APPLICATION) {
+			data_section(c, &body, "active", mid);
+		} else if (ok && strcmp(mid, MID_AUDIO) == 0) {
+			sfu_sdp_line(&body, "m=audio 9 UDP/TLS/RTP/SAVPF %u", AUDIO_PT);
+			transport_lines(c, &body, "active");
+			sfu_sdp_line(&body, "a=mid:%s", mid);
+			sfu_sdp_line(&body, "a=sendonly");
+			sfu_sdp_line(&body, "a=rtcp-mux");
+			sfu_sdp_line(&body, "a=rtcp-rsize");
+			audio_codec_lines(&body, AUDIO_PT);
+			send_ssrc_lines(c, &body, c->audio_ssrc, "mic");
+		} else if (ok && strcmp(mid, MID_VIDEO) == 0) {
+			sfu_sdp_line(&body, "m=video 9 UDP/TLS/RTP/SAVPF %u", VIDEO_PT);
+			transport_lines(c, &body, "active");
+			sfu_sdp_line(&body, "a=mid:%s", mid);
+			sfu_sdp_line(&body, "a=sendonly");
+			sfu_sdp_line(&body, "a=rtcp-mux");
+			sfu_sdp_line(&body, "a=rtcp-rsize");
+			video_codec_lines(&body, VIDEO_PT);
+			send_ssrc_lines(c, &body, c->video_ssrc, "camera");
+		} else if (ok && (m->kind == SFU_SDP_AUDIO || m->kind == SFU_SDP_VIDEO)) {
+			ok = recv_section(c, &body, m, mid);
+		} else {
+			ok = false;
+		}
+		if (ok)
+			g_string_append_printf(bundle, " %s", mid);
+		else
+			reject_section(&body, m, mid);
+		free(mid);
+	}
+	sfu_sdp_writer_init(&all);
+	session_lines(&all, bundle->str, 2 + (unsigned)c->n.offers);
+	out = sfu_xasprintf("%s%s", all.buf ? all.buf : "", body.buf ? body.buf : "");
+	sfu_sdp_writer_free(&all);
+	sfu_sdp_writer_free(&body);
+	c->n.offers++;
+	send_json(c, json_pack("{s:s, s:s}", "type", "answer", "sdp", out));
+	free(out);
+out:
+	g_string_free(bundle, TRUE);
+	g_free(sdp);
+}
+
+static void apply_answer(struct bench_client *c, const char *text)
+{
+	struct sfu_sdp *sdp = g_malloc0(sizeof(*sdp));
+	const struct sfu_sdp_media *m;
+	char why[200], *ufrag, *pwd, *hash, *fp;
+	int rc;
+
+	rc = sfu_sdp_parse(text, strlen(text), sdp, why, sizeof(why));
+	if (rc < 0 || sdp->n_media == 0) {
+		fail(c, "cannot parse the server's answer: %s",
+		     rc < 0 ? why : "no media");
+		g_free(sdp);
+		return;
+	}
+	m = &sdp->media[0];
+	ufrag = str_dup(m->ice_ufrag);
+	pwd = str_dup(m->ice_pwd);
+	hash = str_dup(m->fingerprint_hash);
+	fp = str_dup(m->fingerprint);
+	/* The answerer says passive: we are the DTLS client. */
+	rc = sfu_peer_set_remote(c->peer, ufrag, pwd, hash, fp,
+				 m->setup == SFU_SETUP_ACTIVE);
+	if (rc < 0) {
+		fail(c, "cannot apply the answer's transport (%d)", rc);
+	} else {
+		for (size_t i = 0; i < sdp->n_media; i++)
+			for (size_t k = 0; k < sdp->media[i].n_candidates; k++)
+				sfu_peer_add_candidate(c->peer,
+						       sdp->media[i].candidates[k].p,
+						       sdp->media[i].candidates[k].len);
+		for (size_t i = 0; i < sdp->n_media; i++)
+			if (sdp->media[i].end_of_candidates)
+				sfu_peer_end_of_candidates(c->peer);
+		c->remote_set = true;
+	}
+	free(ufrag);
+	free(pwd);
+	free(hash);
+	free(fp);
+	g_free(sdp);
+}
+
+/* ---- media out ------------------------------------------------------- */
+
+static void send_rtp(struct bench_client *c, uint8_t *pkt, size_t len, bool video)
+{
+	uint8_t buf[BENCH_PKT_MAX + SFU_SRTP_TRAILER];
+	int rc;
+
+	if (video) {
+		struct ring_slot *s = &c->ring[sfu_get_be16(pkt + 2) % RING];
+		s->seq = sfu_get_be16(pkt + 2);
+		s->len = (uint16_t)len;
+		s->used = true;
+		memcpy(s->pkt, pkt, len);
+	}
+	memcpy(buf, pkt, len);
+	rc = sfu_peer_send_rtp(c->peer, buf, len);
+	if (rc < 0) {
+		c->n.send_errors++;
+		return;
+	}
+	c->n.sent_bytes += len;
+	if (c->env->measuring)
+		c->n.window_sent++;
+	if (video)
+		c->n.sent_video++;
+	else
+		c->n.sent_audio++;
+}
+
+static void send_audio(struct bench_client *c, int64_t now)
+{
+	uint8_t pkt[BENCH_PKT_MAX];
+	size_t len = synth_audio(&c->audio, (uint64_t)now, c->env->audio_payload,
+				 pkt, sizeof(pkt));
+
+	if (len)
+		send_rtp(c, pkt, len, false);
+}
+
+static void send_frame(struct bench_client *c, int64_t now)
+{
+	const struct bench_env *e = c->env;
+	bool key = c->want_key || c->frames == 0 ||
+		   now - c->last_key_ns >= (int64_t)e->key_interval_ms * 1000000;
+	size_t n;
+
+	n = synth_video_frame(&c->video, &e->video, key, c->picture_id++,
+			      90000 / e->fps, (uint64_t)now, c->frame);
+	if (!n) {
+		fail(c, "bad video configuration");
+		return;
+	}
+	if (key) {
+		c->want_key = false;
+		c->last_key_ns = now;
+		c->n.keyframes_sent++;
+	}
+	c->frames++;
+	for (size_t i = 0; i < n; i++)
+		send_rtp(c, c->frame->pkt[i], c->frame->len[i], true);
+}
+
+static gboolean on_media_timer(gpointer data)
+{
+	struct bench_client *c = data;
+	int64_t now = bench_now_ns();
+	int64_t frame_ns = 1000000000 / (int64_t)c->env->fps;
+	int64_t next;
+
+	if (!c->sending)
+		return G_SOURCE_CONTINUE;
+	/* Catch up on whatever is due (a late wakeup sends a burst, as a
+	 * real sender would after a stall; never more than 5 at once). */
+	for (int i = 0; i < 5 && now >= c->next_audio_ns; i++) {
+		send_audio(c, now);
+		c->next_audio_ns += 20000000;
+	}
+	if (now >= c->next_audio_ns)
+		c->next_audio_ns = now + 20000000;
+	for (int i = 0; i < 3 && now >= c->next_video_ns && c->sending; i++) {
+		send_frame(c, now);
+		c->next_video_ns += frame_ns;
+	}
+	if (now >= c->next_video_ns)
+		c->next_video_ns = now + frame_ns;
+	next = SFU_MIN(c->next_audio_ns, c->next_video_ns);
+	g_source_set_ready_time(c->timer,
+				g_get_monotonic_time() + (next - now) / 1000);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean timer_dispatch(GSource *s, GSourceFunc cb, gpointer data)
+{
+	g_source_set_ready_time(s, -1);
+	return cb(data);
+}
+
+static GSourceFuncs timer_funcs = { .dispatch = timer_dispatch };
+
+static void start_sending(struct bench_client *c)
+{
+	int64_t now = bench_now_ns();
+	uint32_t phase;
+
+	if (c->sending || c->stopped)
+		return;
+	c->sending = true;
+	/* Random phases, so participants do not send in lockstep. */
+	sfu_random_bytes(&phase, sizeof(phase));
+	c->next_audio_ns = now + (int64_t)(phase % 20000) * 1000;
+	c->next_video_ns = now + (int64_t)(phase % 33000) * 1000;
+	c->timer = g_source_new(&timer_funcs, sizeof(GSource));
+	g_source_set_callback(c->timer, on_media_timer, c, NULL);
+	g_source_set_priority(c->timer, G_PRIORITY_HIGH);
+	g_source_set_ready_time(c->timer, g_get_monotonic_time());
+	g_source_attach(c->timer, g_main_context_get_thread_default());
+}
+
+void bench_client_stop_sending(struct bench_client *c)
+{
+	c->sending = false;
+	c->stopped = true;
+	if (c->timer) {
+		g_source_destroy(c->timer);
+		g_source_unref(c->timer);
+		c->timer = NULL;
+	}
+}
+
+/* ---- media in -------------------------------------------------------- */
+
+static void on_rtp(void *arg, uint8_t *pkt, size_t len)
+{
+	struct bench_client *c = arg;
+	int64_t now = bench_now_ns();
+	struct bench_sub *s, **slot;
+	struct bench_hdr h;
+	uint32_t ssrc;
+	uint16_t seq;
+	uint8_t pt;
+
+	if (synth_parse(pkt, len, &h, &ssrc, &seq, &pt) < 0 ||
+	    h.sender >= c->env->n_senders || h.kind > BENCH_VIDEO) {
+		c->n.rx_bad++;
+		return;
+	}
+	slot = &c->subs[h.sender * 2 + h.kind];
+	if (!*slot) {
+		s = *slot = g_malloc0(sizeof(*s));
+		s->sender = h.sender;
+		s->kind = h.kind;
+		s->ssrc = ssrc;
+		s->first_ns = now;
+		acct_init(&s->acct);
+		hist_init(&s->lat_us);
+	}
+	s = *slot;
+	acct_add(&s->acct, h.seq);
+	if (c->env->measuring) {
+		int64_t d = now - (int64_t)h.send_ns;
+		s->window_packets++;
+		s->window_bytes += len;
+		hist_add(&s->lat_us, d > 0 ? (uint64_t)d / 1000 : 0);
+	}
+}
+
+static void resend(struct bench_client *c, uint16_t seq)
+{
+	struct ring_slot *s = &c->ring[seq % RING];
+	uint8_t buf[BENCH_PKT_MAX + SFU_SRTP_TRAILER];
+
+	if (!s->used || s->seq != seq)
+		return;
+	memcpy(buf, s->pkt, s->len);
+	if (sfu_peer_send_rtp(c->peer, buf, s->len) == 0)
+		c->n.retransmitted++;
+}
+
+static void on_rtcp(void *arg, uint8_t *pkt, size_t len)
+{
+	struct bench_client *c = arg;
+	struct sfu_rtcp_iter it;
+	struct sfu_rtcp_pkt p;
+	struct sfu_rtcp_fb fb;
+	uint16_t seqs[64];
+	int n;
+
+	sfu_rtcp_iter_init(&it, pkt, len);
+	while (sfu_rtcp_next(&it, &p) == 1) {
+		switch (sfu_rtcp_kind(&p)) {
+		case SFU_RTCP_KIND_PLI:
+			if (sfu_rtcp_parse_pli(&p, &fb) == 0 &&
+			    fb.media_ssrc == c->video_ssrc) {
+				c->n.plis++;
+				c->want_key = true;
+			}
+			break;
+		case SFU_RTCP_KIND_FIR: {
+			struct sfu_rtcp_fir_entry e[4];
+			n = sfu_rtcp_parse_fir(&p, &fb, e, SFU_ARRAY_SIZE(e));
+			for (int i = 0; i < n; i++)
+				if (e[i].ssrc == c->video_ssrc) {
+					c->n.firs++;
+					c->want_key = true;
+				}
+			break;
+		}
+		case SFU_RTCP_KIND_NACK:
+			n = sfu_rtcp_parse_nack(&p, &fb, seqs, SFU_ARRAY_SIZE(seqs));
+			if (n > 0 && fb.media_ssrc == c->video_ssrc) {
+				c->n.nacks++;
+				for (int i = 0; i < n; i++)
+					resend(c, seqs[i]);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void on_state(void *arg, enum sfu_peer_state st, const char *why)
+{
+	struct bench_client *c = arg;
+
+	if (st == SFU_PEER_CONNECTED) {
+		c->connected = true;
+		start_sending(c);
+	} else if (st == SFU_PEER_FAILED) {
+		fail(c, "transport failed: %s", why ? why : "?");
+	}
+}
+
+static void on_local_candidate(void *arg, const char *cand)
+{
+	struct bench_client *c = arg;
+
+	send_json(c, json_pack("{s:s, s:{s:s, s:s, s:i}}", "type", "candidate",
+			       "candidate", "candidate", cand, "sdpMid",
+			       MID_AUDIO, "sdpMLineIndex", 0));
+}
+
+static const struct sfu_peer_ops peer_ops = {
+	.rtp = on_rtp,
+	.rtcp = on_rtcp,
+	.state = on_state,
+	.candidate = on_local_candidate,
+};
+
+/* ---- signaling in ---------------------------------------------------- */
+
+static void on_joined(struct bench_client *c, json_t *msg)
+{
+	struct sfu_peer_opts o = { 0 };
+	const char *you = json_string_value(json_object_get(msg, "you"));
+
+	free(c->you);
+	c->you = sfu_xstrdup(you ? you : "?");
+	if (c->peer)
+		return;
+	o.ice.ips = c->env->ice_ips;
+	o.ice.controlling = true;
+	o.dtls = c->env->dtls;
+	o.connect_timeout_ms = 20000;
+	c->peer = sfu_peer_new(&o, &peer_ops, c);
+	if (!c->peer) {
+		fail(c, "cannot create the peer connection (ICE)");
+		return;
+	}
+	send_first_offer(c);
+}
+
+static void on_candidate(struct bench_client *c, json_t *msg)
+{
+	json_t *cand = json_object_get(msg, "candidate");
+	const char *text = json_string_value(json_object_get(cand, "candidate"));
+
+	if (!c->peer)
+		return;
+	if (!text || !*text)
+		sfu_peer_end_of_candidates(c->peer);
+	else
+		sfu_peer_add_candidate(c->peer, text, strlen(text));
+}
+
+static void on_message(void *arg, const char *text, size_t len)
+{
+	struct bench_client *c = arg;
+	json_error_t err;
+	json_t *msg = json_loadb(text, len, 0, &err);
+	const char *type = json_string_value(json_object_get(msg, "type"));
+	const char *sdp = json_string_value(json_object_get(msg, "sdp"));
+
+	if (c->env->verbose)
+		fprintf(stderr, "bench: %s <- %.300s\n", c->name, text);
+	if (!type) {
+		fail(c, "bad signaling message: %.100s", text);
+	} else if (strcmp(type, "joined") == 0) {
+		on_joined(c, msg);
+	} else if (strcmp(type, "answer") == 0 && sdp) {
+		if (c->peer)
+			apply_answer(c, sdp);
+	} else if (strcmp(type, "offer") == 0 && sdp) {
+		if (!c->remote_set)
+			fail(c, "server offer before our offer was answered");
+		else
+			answer_server_offer(c, sdp);
+	} else if (strcmp(type, "candidate") == 0) {
+		on_candidate(c, msg);
+	} else if (strcmp(type, "error") == 0) {
+		const char *code = json_string_value(json_object_get(msg, "code"));
+		const char *m = json_string_value(json_object_get(msg, "message"));
+		fail(c, "server error %s: %s", code ? code : "?", m ? m : "");
+	} else if (strcmp(type, "kicked") == 0 || strcmp(type, "room_closed") == 0) {
+		fail(c, "server sent %s", type);
+	}
+	json_decref(msg);
+}
+
+static void on_closed(void *arg, const char *why)
+{
+	struct bench_client *c = arg;
+
+	if (!c->stopped)
+		fail(c, "signaling closed: %s", why);
+}
+
+static const struct bws_ops ws_ops = { .message = on_message, .closed = on_closed };
+
+/* ---- lifecycle ------------------------------------------------------- */
+
+struct bench_client *bench_client_new(struct bench_env *env, unsigned index,
+				      const char *room, const char *name)
+{
+	struct bench_client *c = sfu_xcalloc(1, sizeof(*c));
+
+	c->env = env;
+	c->index = index;
+	c->room = sfu_xstrdup(room);
+	c->name = sfu_xstrdup(name);
+	c->next_id = 1;
+	c->audio_ssrc = rand32();
+	c->video_ssrc = rand32();
+	c->rtcp_ssrc = rand32();
+	synth_stream_init(&c->audio, BENCH_AUDIO, (uint16_t)index, c->audio_ssrc,
+			  AUDIO_PT, (uint16_t)rand32(), rand32());
+	synth_stream_init(&c->video, BENCH_VIDEO, (uint16_t)index, c->video_ssrc,
+			  VIDEO_PT, (uint16_t)rand32(), rand32());
+	c->picture_id = (uint16_t)(rand32() & 0x7fff);
+	c->frame = g_malloc(sizeof(*c->frame));
+	c->ring = g_malloc0(sizeof(*c->ring) * RING);
+	c->subs = g_malloc0(sizeof(*c->subs) * env->n_senders * 2);
+	return c;
+}
+
+int bench_client_start(struct bench_client *c)
+{
+	char err[256];
+
+	c->join_ns = bench_now_ns();
+	c->ws = bws_connect(c->env->url, &ws_ops, c, err, sizeof(err));
+	if (!c->ws) {
+		fail(c, "%s", err);
+		return -1;
+	}
+	send_json(c, json_pack("{s:s, s:i, s:s, s:s}", "type", "join", "id",
+			       c->next_id++, "room", c->room, "name", c->name));
+	return c->failure[0] ? -1 : 0;
+}
+
+void bench_client_free(struct bench_client *c)
+{
+	if (!c)
+		return;
+	bench_client_stop_sending(c);
+	if (c->ws && !c->failure[0])
+		send_json(c, json_pack("{s:s}", "type", "leave"));
+	bws_close(c->ws);
+	sfu_peer_free(c->peer);
+	for (unsigned i = 0; i < c->env->n_senders * 2; i++)
+		g_free(c->subs[i]);
+	g_free(c->subs);
+	g_free(c->frame);
+	g_free(c->ring);
+	free(c->room);
+	free(c->name);
+	free(c->you);
+	free(c);
+}
+
+bool bench_client_connected(const struct bench_client *c)
+{
+	return c->connected;
+}
+
+const char *bench_client_failure(const struct bench_client *c)
+{
+	return c->failure[0] ? c->failure : NULL;
+}
+
+unsigned bench_client_index(const struct bench_client *c)
+{
+	return c->index;
+}
+
+const char *bench_client_name(const struct bench_client *c)
+{
+	return c->name;
+}
+
+const char *bench_client_srtp(const struct bench_client *c)
+{
+	return c->peer ? sfu_srtp_profile_name(sfu_peer_srtp_profile(c->peer))
+		       : "none";
+}
+
+int64_t bench_client_join_ns(const struct bench_client *c)
+{
+	return c->join_ns;
+}
+
+const struct bench_sub *bench_client_sub(const struct bench_client *c,
+					 unsigned sender, enum bench_kind kind)
+{
+	if (sender >= c->env->n_senders)
+		return NULL;
+	return c->subs[sender * 2 + kind];
+}
+
+void bench_client_counters(const struct bench_client *c,
+			   struct bench_client_counters *out)
+{
+	*out = c->n;
+	if (c->peer) {
+		const struct sfu_peer_counters *pc = sfu_peer_counters(c->peer);
+		out->srtp_dropped = pc->dropped_srtp;
+	}
+}

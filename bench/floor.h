@@ -1,0 +1,33 @@
+/*
+ * floor.h - this machine's floor for forwarding with Starling's libraries,
+ * single-threaded: for each incoming packet, SRTP unprotect once, then
+ * for each of N subscribers rewrite the header into a scratch buffer,
+ * SRTP protect with the subscriber's session and send it with one UDP
+ * sendto from the subscriber's own socket to 127.0.0.1 (a receiver
+ * thread drains it). The packet mix is the bench's: per second 50 audio
+ * packets of about 130 bytes and about 130 video packets of about 1150.
+ */
+#ifndef BENCH_FLOOR_H
+#define BENCH_FLOOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "srtp.h"
+
+struct floor_result {
+	enum sfu_srtp_profile profile;
+	unsigned subscribers;
+	uint64_t packets_in;      /* unprotected */
+	uint64_t forwarded;       /* protected and sent */
+	uint64_t send_errors;
+	double wall_s, cpu_s;     /* the loop thread's */
+	double us_per_forwarded;  /* CPU time of the loop per forwarded packet */
+	double wall_us_per_forwarded;
+};
+
+/* Run for about seconds. Returns 0, or -1 with a message on stderr. */
+int floor_measure(enum sfu_srtp_profile profile, unsigned subscribers,
+		  double seconds, struct floor_result *out);
+
+#endif

@@ -1,0 +1,612 @@
+/*
+ * main.c - starling-bench: N rooms of P participants against a running
+ * SFU, over real ICE, DTLS-SRTP and RTP (client.h). Every participant
+ * publishes synthetic Opus and VP8 and subscribes to everyone else in
+ * its room. Reports per-subscription loss, reordering, duplicates, one-way
+ * latency and join-to-first-packet, and the server's CPU time per
+ * forwarded packet over the measured window, as a table and JSON.
+ *
+ * Phases: join (one participant every --join-interval ms), setup (until
+ * every subscription has media, at most --setup-timeout s), the measured
+ * window (--seconds), a drain (1 s without sending), then the floor
+ * (floor.h) for the same fan-out, then the report.
+ */
+#include <getopt.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cert.h"
+#include "client.h"
+#include "common.h"
+#include "dtls.h"
+#include "floor.h"
+#include "log.h"
+#include "srtp.h"
+
+struct opts {
+	const char *url, *json, *ice_ip, *label;
+	unsigned rooms, participants;
+	double seconds, setup_timeout;
+	unsigned join_interval_ms;
+	pid_t server_pid;
+	unsigned video_kbps, fps, key_interval_ms, audio_bytes;
+	double floor_seconds;
+	bool fail_on_loss, verbose;
+};
+
+enum phase { JOINING, SETUP, WINDOW, DRAIN, DONE };
+
+struct run {
+	struct opts o;
+	struct bench_env env;
+	struct bench_client **clients;
+	unsigned n;
+	unsigned started;
+	enum phase phase;
+	int64_t t_start, t_next_join, t_setup_deadline, t_window0, t_window1,
+		t_drain_end;
+	struct proc_sample cpu0, cpu1;
+	bool have_cpu;
+	GMainLoop *loop;
+	char failure[512];
+	bool interrupted;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: starling-bench --url ws://HOST:PORT/ws [options]\n"
+		"  --rooms N            rooms (1)\n"
+		"  --participants P     participants per room (3)\n"
+		"  --seconds S          measured window (10)\n"
+		"  --server-pid PID     sample the server's CPU and RSS from /proc\n"
+		"  --json FILE          write the results as JSON\n"
+		"  --ice-ip ADDR        our host candidate address (127.0.0.1)\n"
+		"  --join-interval MS   between two joins (100)\n"
+		"  --setup-timeout S    for every subscription to get media (30)\n"
+		"  --video-kbps K       per publisher (1000)\n"
+		"  --fps F              video frames per second (30)\n"
+		"  --key-interval MS    between keyframes (2000)\n"
+		"  --audio-bytes B      audio payload bytes (100)\n"
+		"  --floor-seconds S    floor measurement per profile (2; 0 = skip)\n"
+		"  --label TEXT         name of the target in the report (starling)\n"
+		"  --fail-on-loss       exit 3 when any packet was lost\n"
+		"  --verbose            log signaling\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "rooms", required_argument, NULL, 'r' },
+		{ "participants", required_argument, NULL, 'p' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "server-pid", required_argument, NULL, 'P' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "ice-ip", required_argument, NULL, 'i' },
+		{ "join-interval", required_argument, NULL, 'J' },
+		{ "setup-timeout", required_argument, NULL, 'T' },
+		{ "video-kbps", required_argument, NULL, 'V' },
+		{ "fps", required_argument, NULL, 'F' },
+		{ "key-interval", required_argument, NULL, 'K' },
+		{ "audio-bytes", required_argument, NULL, 'A' },
+		{ "floor-seconds", required_argument, NULL, 'f' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "fail-on-loss", no_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .rooms = 1, .participants = 3, .seconds = 10,
+			    .ice_ip = "127.0.0.1", .join_interval_ms = 100,
+			    .setup_timeout = 30, .video_kbps = 1000, .fps = 30,
+			    .key_interval_ms = 2000, .audio_bytes = 100,
+			    .floor_seconds = 2, .label = "starling" };
+	while ((c = getopt_long(argc, argv, "u:r:p:s:P:j:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'u': o->url = optarg; break;
+		case 'r': o->rooms = (unsigned)atoi(optarg); break;
+		case 'p': o->participants = (unsigned)atoi(optarg); break;
+		case 's': o->seconds = atof(optarg); break;
+		case 'P': o->server_pid = (pid_t)atoi(optarg); break;
+		case 'j': o->json = optarg; break;
+		case 'i': o->ice_ip = optarg; break;
+		case 'J': o->join_interval_ms = (unsigned)atoi(optarg); break;
+		case 'T': o->setup_timeout = atof(optarg); break;
+		case 'V': o->video_kbps = (unsigned)atoi(optarg); break;
+		case 'F': o->fps = (unsigned)atoi(optarg); break;
+		case 'K': o->key_interval_ms = (unsigned)atoi(optarg); break;
+		case 'A': o->audio_bytes = (unsigned)atoi(optarg); break;
+		case 'f': o->floor_seconds = atof(optarg); break;
+		case 'l': o->label = optarg; break;
+		case 'L': o->fail_on_loss = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (!o->url || o->rooms < 1 || o->participants < 2 ||
+	    o->rooms * o->participants > 1000 || o->seconds <= 0 ||
+	    o->fps < 1 || o->fps > 120 || o->video_kbps < 50 ||
+	    o->audio_bytes < BENCH_HDR_LEN + 1 || o->audio_bytes > 1000 ||
+	    o->key_interval_ms < 100)
+		return -1;
+	return 0;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static unsigned room_of(const struct run *r, unsigned i)
+{
+	return i / r->o.participants;
+}
+
+/* Subscriptions with media, out of those expected. */
+static unsigned subs_ready(const struct run *r, unsigned *expected)
+{
+	unsigned ready = 0;
+
+	*expected = 0;
+	for (unsigned i = 0; i < r->n; i++)
+		for (unsigned j = 0; j < r->n; j++) {
+			if (i == j || room_of(r, i) != room_of(r, j))
+				continue;
+			*expected += 2;
+			ready += bench_client_sub(r->clients[i], j, BENCH_AUDIO) != NULL;
+			ready += bench_client_sub(r->clients[i], j, BENCH_VIDEO) != NULL;
+		}
+	return ready;
+}
+
+static void set_failure(struct run *r, const char *fmt, ...) SFU_PRINTF(2, 3);
+
+static void set_failure(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->failure, sizeof(r->failure), fmt, ap);
+	va_end(ap);
+}
+
+static void sample_server(struct run *r, struct proc_sample *s)
+{
+	if (r->o.server_pid > 0 && proc_sample(r->o.server_pid, s) < 0)
+		set_failure(r, "server process %d is gone", (int)r->o.server_pid);
+}
+
+static void stop_all(struct run *r)
+{
+	for (unsigned i = 0; i < r->n; i++)
+		bench_client_stop_sending(r->clients[i]);
+}
+
+static gboolean on_tick(gpointer data)
+{
+	struct run *r = data;
+	int64_t now = bench_now_ns();
+	unsigned expected, ready;
+
+	if (r->phase <= WINDOW) {
+		for (unsigned i = 0; i < r->started; i++) {
+			const char *why = bench_client_failure(r->clients[i]);
+			if (why) {
+				set_failure(r, "%s: %s",
+					    bench_client_name(r->clients[i]), why);
+				break;
+			}
+		}
+		if (r->failure[0] || r->interrupted) {
+			if (r->phase == WINDOW) {
+				sample_server(r, &r->cpu1);
+				r->t_window1 = now;
+			}
+			stop_all(r);
+			r->phase = DONE;
+			g_main_loop_quit(r->loop);
+			return G_SOURCE_REMOVE;
+		}
+	}
+	switch (r->phase) {
+	case JOINING:
+		while (r->started < r->n && now >= r->t_next_join) {
+			bench_client_start(r->clients[r->started++]);
+			r->t_next_join += (int64_t)r->o.join_interval_ms * 1000000;
+		}
+		if (r->started == r->n) {
+			r->phase = SETUP;
+			r->t_setup_deadline =
+				now + (int64_t)(r->o.setup_timeout * 1e9);
+		}
+		break;
+	case SETUP:
+		ready = subs_ready(r, &expected);
+		if (ready == expected) {
+			/* Everyone flows: measure from here. */
+			r->env.measuring = true;
+			r->t_window0 = now;
+			sample_server(r, &r->cpu0);
+			r->phase = WINDOW;
+			fprintf(stderr, "bench: %u subscriptions flowing after %.1f s; "
+					"measuring for %.0f s\n",
+				expected, (double)(now - r->t_start) / 1e9,
+				r->o.seconds);
+		} else if (now >= r->t_setup_deadline) {
+			set_failure(r, "only %u of %u subscriptions got media "
+				       "within %.0f s", ready, expected,
+				    r->o.setup_timeout);
+			stop_all(r);
+			r->phase = DONE;
+			g_main_loop_quit(r->loop);
+			return G_SOURCE_REMOVE;
+		}
+		break;
+	case WINDOW:
+		if (now - r->t_window0 >= (int64_t)(r->o.seconds * 1e9)) {
+			sample_server(r, &r->cpu1);
+			r->t_window1 = now;
+			r->have_cpu = r->o.server_pid > 0 && !r->failure[0];
+			r->env.measuring = false;
+			stop_all(r);
+			r->phase = DRAIN;
+			r->t_drain_end = now + 1000000000;
+		}
+		break;
+	case DRAIN:
+		if (now >= r->t_drain_end) {
+			r->phase = DONE;
+			g_main_loop_quit(r->loop);
+			return G_SOURCE_REMOVE;
+		}
+		break;
+	case DONE:
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_signal(gpointer data)
+{
+	struct run *r = data;
+
+	r->interrupted = true;
+	set_failure(r, "interrupted");
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+struct totals {
+	uint64_t received, unique, lost, reordered, duplicates, expected;
+	uint64_t window_packets, window_bytes, window_sent;
+	struct hist lat;
+	struct hist join_audio, join_video; /* ms */
+	unsigned subs;
+};
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static json_t *hist_json(const struct hist *h)
+{
+	return json_pack("{s:I, s:I, s:I, s:f, s:I, s:I}", "count", (json_int_t)h->n,
+			 "p50", (json_int_t)hist_quantile(h, 0.5), "p99",
+			 (json_int_t)hist_quantile(h, 0.99), "mean", hist_mean(h),
+			 "min", (json_int_t)h->min, "max", (json_int_t)h->max);
+}
+
+/* Join-to-first-packet of a subscription: from the later of the two
+ * joins (the subscription cannot exist before both are in the room). */
+static int64_t join_to_first_ms(const struct run *r, unsigned sub,
+				unsigned pub, const struct bench_sub *s)
+{
+	int64_t j = SFU_MAX(bench_client_join_ns(r->clients[sub]),
+			    bench_client_join_ns(r->clients[pub]));
+
+	return s->first_ns > j ? (s->first_ns - j) / 1000000 : 0;
+}
+
+static json_t *client_report(const struct run *r, unsigned i, struct totals *t,
+			     bool print)
+{
+	const struct bench_client *c = r->clients[i];
+	struct bench_client_counters n;
+	json_t *subs = json_array();
+	struct hist lat;
+	uint64_t rx = 0, lost = 0, ooo = 0, dup = 0;
+	int64_t first_a = -1, first_v = -1;
+
+	hist_init(&lat);
+	bench_client_counters(c, &n);
+	t->window_sent += n.window_sent;
+	for (unsigned j = 0; j < r->n; j++) {
+		if (j == i || room_of(r, i) != room_of(r, j))
+			continue;
+		for (int k = BENCH_AUDIO; k <= BENCH_VIDEO; k++) {
+			const struct bench_sub *s = bench_client_sub(c, j, k);
+			int64_t jf;
+			t->subs++;
+			if (!s) {
+				json_array_append_new(
+					subs, json_pack("{s:s, s:s, s:b}", "from",
+							bench_client_name(r->clients[j]),
+							"kind", k ? "video" : "audio",
+							"received", 0));
+				continue;
+			}
+			jf = join_to_first_ms(r, i, j, s);
+			hist_add(k ? &t->join_video : &t->join_audio, (uint64_t)jf);
+			if (k)
+				first_v = SFU_MAX(first_v, jf);
+			else
+				first_a = SFU_MAX(first_a, jf);
+			rx += s->acct.received;
+			lost += acct_lost(&s->acct);
+			ooo += s->acct.reordered;
+			dup += s->acct.duplicates;
+			t->received += s->acct.received;
+			t->unique += s->acct.unique;
+			t->expected += acct_expected(&s->acct);
+			t->lost += acct_lost(&s->acct);
+			t->reordered += s->acct.reordered;
+			t->duplicates += s->acct.duplicates;
+			t->window_packets += s->window_packets;
+			t->window_bytes += s->window_bytes;
+			hist_merge(&lat, &s->lat_us);
+			json_array_append_new(
+				subs,
+				json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
+					  "s:I, s:I, s:o}",
+					  "from", bench_client_name(r->clients[j]),
+					  "kind", k ? "video" : "audio", "ssrc",
+					  (json_int_t)s->ssrc, "received",
+					  (json_int_t)s->acct.received, "expected",
+					  (json_int_t)acct_expected(&s->acct), "lost",
+					  (json_int_t)acct_lost(&s->acct),
+					  "out_of_order", (json_int_t)s->acct.reordered,
+					  "duplicates", (json_int_t)s->acct.duplicates,
+					  "window_packets", (json_int_t)s->window_packets,
+					  "join_to_first_ms", (json_int_t)jf,
+					  "latency_us", hist_json(&s->lat_us)));
+		}
+	}
+	hist_merge(&t->lat, &lat);
+	if (print)
+		printf("%-12s %-22s %9llu %6llu %6llu %5llu %8llu %8llu %8lld %8lld %6llu\n",
+		       bench_client_name(c), bench_client_srtp(c),
+		       (unsigned long long)rx, (unsigned long long)lost,
+		       (unsigned long long)ooo, (unsigned long long)dup,
+		       (unsigned long long)hist_quantile(&lat, 0.5),
+		       (unsigned long long)hist_quantile(&lat, 0.99),
+		       (long long)first_a, (long long)first_v,
+		       (unsigned long long)(n.sent_audio + n.sent_video));
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:o, s:o}",
+			 "name", bench_client_name(c), "srtp", bench_client_srtp(c),
+			 "failure", bench_client_failure(c) ? bench_client_failure(c) : "",
+			 "sent_audio", (json_int_t)n.sent_audio, "sent_video",
+			 (json_int_t)n.sent_video, "keyframes_sent",
+			 (json_int_t)n.keyframes_sent, "send_errors",
+			 (json_int_t)n.send_errors, "plis_received", (json_int_t)n.plis,
+			 "nacks_received", (json_int_t)n.nacks, "retransmitted",
+			 (json_int_t)n.retransmitted, "rx_without_bench_header",
+			 (json_int_t)n.rx_bad, "srtp_dropped",
+			 (json_int_t)n.srtp_dropped, "latency_us", hist_json(&lat),
+			 "subscriptions", subs);
+}
+
+static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
+{
+	struct totals t;
+	json_t *root, *clients = json_array(), *server = json_null(), *floors;
+	double window_s = (double)(r->t_window1 - r->t_window0) / 1e9;
+	double cpu_us = 0, us_per_pkt = 0, pps = 0;
+	bool print = r->n <= 48;
+	int rc = 0;
+
+	memset(&t, 0, sizeof(t));
+	hist_init(&t.lat);
+	hist_init(&t.join_audio);
+	hist_init(&t.join_video);
+	printf("\n%s: %u room(s) x %u participants, window %.1f s\n", r->o.label,
+	       r->o.rooms, r->o.participants, window_s);
+	if (print)
+		printf("%-12s %-22s %9s %6s %6s %5s %8s %8s %8s %8s %6s\n",
+		       "participant", "srtp", "received", "lost", "ooo", "dup",
+		       "p50 us", "p99 us", "1st A ms", "1st V ms", "sent");
+	for (unsigned i = 0; i < r->n; i++)
+		json_array_append_new(clients, client_report(r, i, &t, print));
+	if (window_s > 0)
+		pps = (double)t.window_packets / window_s;
+	if (r->have_cpu) {
+		cpu_us = (double)(r->cpu1.cpu_us - r->cpu0.cpu_us);
+		if (t.window_packets)
+			us_per_pkt = cpu_us / (double)t.window_packets;
+		server = json_pack("{s:i, s:f, s:f, s:f, s:I, s:I, s:i}", "pid",
+				   (int)r->o.server_pid, "cpu_s", cpu_us / 1e6,
+				   "cpu_percent_of_one_core",
+				   window_s > 0 ? cpu_us / 1e4 / window_s : 0,
+				   "cpu_us_per_forwarded_packet", us_per_pkt,
+				   "rss_kb", (json_int_t)r->cpu1.rss_kb, "rss_peak_kb",
+				   (json_int_t)r->cpu1.hwm_kb, "threads",
+				   r->cpu1.threads);
+	}
+	printf("\nforwarded   %.0f packets/s (%.1f Mbit/s) to %u subscriptions; "
+	       "published %.0f packets/s\n",
+	       pps, window_s > 0 ? (double)t.window_bytes * 8 / window_s / 1e6 : 0,
+	       t.subs, window_s > 0 ? (double)t.window_sent / window_s : 0);
+	printf("accounting  received %llu, lost %llu (%.3f%%), out of order %llu, "
+	       "duplicates %llu\n",
+	       (unsigned long long)t.received, (unsigned long long)t.lost,
+	       pct(t.lost, t.expected), (unsigned long long)t.reordered,
+	       (unsigned long long)t.duplicates);
+	printf("latency     one-way p50 %llu us, p99 %llu us, max %llu us "
+	       "(%llu samples)\n",
+	       (unsigned long long)hist_quantile(&t.lat, 0.5),
+	       (unsigned long long)hist_quantile(&t.lat, 0.99),
+	       (unsigned long long)t.lat.max, (unsigned long long)t.lat.n);
+	printf("join->1st   audio p50 %llu ms, max %llu ms; video p50 %llu ms, "
+	       "max %llu ms\n",
+	       (unsigned long long)hist_quantile(&t.join_audio, 0.5),
+	       (unsigned long long)t.join_audio.max,
+	       (unsigned long long)hist_quantile(&t.join_video, 0.5),
+	       (unsigned long long)t.join_video.max);
+	if (r->have_cpu)
+		printf("server      CPU %.2f s in %.1f s (%.1f%% of a core), "
+		       "%.2f us per forwarded packet, RSS %llu kB (peak %llu kB), "
+		       "%d threads\n",
+		       cpu_us / 1e6, window_s, cpu_us / 1e4 / window_s, us_per_pkt,
+		       (unsigned long long)r->cpu1.rss_kb,
+		       (unsigned long long)r->cpu1.hwm_kb, r->cpu1.threads);
+	floors = json_array();
+	for (size_t i = 0; i < n_fl; i++) {
+		double x = fl[i].us_per_forwarded > 0 && us_per_pkt > 0
+				   ? us_per_pkt / fl[i].us_per_forwarded
+				   : 0;
+		printf("floor       %s, %u subscribers: %.3f us per forwarded packet",
+		       sfu_srtp_profile_name(fl[i].profile), fl[i].subscribers,
+		       fl[i].us_per_forwarded);
+		if (x > 0)
+			printf(" -> %s = %.1f x floor", r->o.label, x);
+		printf("\n");
+		json_array_append_new(
+			floors, json_pack("{s:s, s:i, s:f, s:f}", "profile",
+					  sfu_srtp_profile_name(fl[i].profile),
+					  "subscribers", (int)fl[i].subscribers,
+					  "cpu_us_per_forwarded", fl[i].us_per_forwarded,
+					  "target_multiple", x));
+	}
+	if (r->failure[0]) {
+		printf("FAILED      %s\n", r->failure);
+		rc = 2;
+	} else if (r->o.fail_on_loss && t.lost > 0) {
+		printf("FAILED      %llu packets lost\n", (unsigned long long)t.lost);
+		rc = 3;
+	}
+	root = json_pack(
+		"{s:s, s:s, s:i, s:i, s:f, s:{s:i, s:i, s:i, s:i}, s:s, s:o, "
+		"s:{s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:f, s:f, s:I}, s:o, "
+		"s:{s:o, s:o}, s:o, s:o}",
+		"target", r->o.label, "url", r->o.url, "rooms", (int)r->o.rooms,
+		"participants", (int)r->o.participants, "window_s", window_s,
+		"config", "video_kbps", (int)r->o.video_kbps, "fps", (int)r->o.fps,
+		"key_interval_ms", (int)r->o.key_interval_ms, "audio_bytes",
+		(int)r->o.audio_bytes, "failure", r->failure, "ok",
+		json_boolean(rc == 0), "totals", "received",
+		(json_int_t)t.received, "expected", (json_int_t)t.expected, "lost",
+		(json_int_t)t.lost, "out_of_order", (json_int_t)t.reordered,
+		"duplicates", (json_int_t)t.duplicates, "loss_percent",
+		pct(t.lost, t.expected), "window_forwarded",
+		(json_int_t)t.window_packets, "forwarded_packets_per_s", pps,
+		"published_packets_per_s",
+		window_s > 0 ? (double)t.window_sent / window_s : 0,
+		"subscriptions", (json_int_t)t.subs, "latency_us", hist_json(&t.lat),
+		"join_to_first_ms", "audio", hist_json(&t.join_audio), "video",
+		hist_json(&t.join_video), "server", server, "floor", floors);
+	json_object_set_new(root, "clients", clients);
+	if (r->o.json && json_dump_file(root, r->o.json, JSON_INDENT(1)) < 0) {
+		fprintf(stderr, "bench: cannot write %s\n", r->o.json);
+		rc = rc ? rc : 1;
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	struct sfu_cert *cert;
+	struct floor_result fl[2];
+	size_t n_fl = 0;
+	char room[80], name[64];
+	unsigned fanout;
+	double kps, bytes_per_s;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (parse_opts(argc, argv, &r.o) < 0) {
+		usage(stderr);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sfu_log_set_level(r.o.verbose ? SFU_LOG_DEBUG : SFU_LOG_WARN);
+	if (sfu_srtp_global_init() < 0 || !(cert = sfu_cert_generate())) {
+		fprintf(stderr, "bench: cannot initialise SRTP or a certificate\n");
+		return 1;
+	}
+	r.env.url = r.o.url;
+	r.env.ice_ips = r.o.ice_ip;
+	r.env.dtls = sfu_dtls_ctx_new(cert);
+	r.env.fingerprint = sfu_cert_fingerprint(cert);
+	r.env.fps = r.o.fps;
+	r.env.key_interval_ms = r.o.key_interval_ms;
+	r.env.audio_payload = r.o.audio_bytes;
+	r.env.verbose = r.o.verbose;
+	/* Keyframes are 3x a delta frame; together they make video_kbps. */
+	kps = 1000.0 / r.o.key_interval_ms;
+	bytes_per_s = r.o.video_kbps * 1000.0 / 8;
+	r.env.video.frame_bytes = (size_t)(bytes_per_s / (r.o.fps + 2 * kps));
+	r.env.video.key_bytes = 3 * r.env.video.frame_bytes;
+	r.env.video.max_payload = 1100;
+	r.env.video.width = 640;
+	r.env.video.height = 480;
+	if (!r.env.dtls) {
+		fprintf(stderr, "bench: cannot create the DTLS context\n");
+		return 1;
+	}
+	r.n = r.o.rooms * r.o.participants;
+	r.env.n_senders = r.n;
+	r.clients = sfu_xcalloc(r.n, sizeof(*r.clients));
+	for (unsigned i = 0; i < r.n; i++) {
+		snprintf(room, sizeof(room), "bench-%d-%u", (int)getpid(),
+			 i / r.o.participants);
+		snprintf(name, sizeof(name), "r%u-p%u", i / r.o.participants,
+			 i % r.o.participants);
+		r.clients[i] = bench_client_new(&r.env, i, room, name);
+	}
+	r.loop = g_main_loop_new(NULL, FALSE);
+	r.t_start = r.t_next_join = bench_now_ns();
+	g_timeout_add(20, on_tick, &r);
+	g_unix_signal_add(SIGINT, on_signal, &r);
+	g_unix_signal_add(SIGTERM, on_signal, &r);
+	fprintf(stderr, "bench: %u room(s) x %u participants -> %s\n", r.o.rooms,
+		r.o.participants, r.o.url);
+	g_main_loop_run(r.loop);
+
+	/* The floor for the same fan-out, before the clients go (the server
+	 * idles meanwhile: nobody sends). */
+	fanout = r.o.participants - 1;
+	if (r.o.floor_seconds > 0 && !r.interrupted) {
+		if (floor_measure(SFU_SRTP_AEAD_AES_128_GCM, fanout, r.o.floor_seconds,
+				  &fl[n_fl]) == 0)
+			n_fl++;
+		if (floor_measure(SFU_SRTP_AES128_CM_SHA1_80, fanout,
+				  r.o.floor_seconds, &fl[n_fl]) == 0)
+			n_fl++;
+	}
+	rc = report(&r, fl, n_fl);
+
+	for (unsigned i = 0; i < r.n; i++)
+		bench_client_free(r.clients[i]);
+	/* Let the agents' deferred releases and the close frames run. */
+	for (int i = 0; i < 50 && g_main_context_iteration(NULL, FALSE); i++)
+		;
+	free(r.clients);
+	g_main_loop_unref(r.loop);
+	sfu_dtls_ctx_free(r.env.dtls);
+	sfu_cert_free(cert);
+	return rc;
+}
