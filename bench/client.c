@@ -22,45 +22,7 @@
 #include "rtp.h"
 #include "sdp.h"
 #include "ws.h"
-
-#define AUDIO_PT 111
-#define VIDEO_PT 96
-#define MID_AUDIO "0"
-#define MID_VIDEO "1"
-#define MID_DATA "2"
-#define RING 256 /* sent video packets kept for NACKs */
-
-struct ring_slot {
-	uint16_t seq;
-	uint16_t len;
-	bool used;
-	uint8_t pkt[BENCH_PKT_MAX];
-};
-
-struct bench_client {
-	struct bench_env *env;
-	unsigned index;
-	char *room, *name, *you;
-	struct bws *ws;
-	struct sfu_peer *peer;
-	bool remote_set, sending, stopped, connected;
-	char failure[256];
-	int64_t join_ns;
-	int next_id;
-
-	struct synth_stream audio, video;
-	uint32_t audio_ssrc, video_ssrc, rtcp_ssrc;
-	int64_t next_audio_ns, next_video_ns, last_key_ns;
-	uint64_t frames;
-	uint16_t picture_id;
-	bool want_key;
-	GSource *timer;
-	struct synth_frame *frame;
-	struct ring_slot *ring;
-
-	struct bench_sub **subs; /* [n_senders * 2] */
-	struct bench_client_counters n;
-};
+#include "client-int.h"
 
 int64_t bench_now_ns(void)
 {
@@ -70,9 +32,7 @@ int64_t bench_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void fail(struct bench_client *c, const char *fmt, ...) SFU_PRINTF(2, 3);
-
-static void fail(struct bench_client *c, const char *fmt, ...)
+void bclient_fail(struct bench_client *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,6 +44,8 @@ static void fail(struct bench_client *c, const char *fmt, ...)
 	fprintf(stderr, "bench: %s: %s\n", c->name, c->failure);
 	c->sending = false;
 }
+
+#define fail bclient_fail
 
 static uint32_t rand32(void)
 {
@@ -97,7 +59,7 @@ static uint32_t rand32(void)
 
 /* ---- signaling out --------------------------------------------------- */
 
-static void send_json(struct bench_client *c, json_t *msg)
+void bclient_send_json(struct bench_client *c, json_t *msg)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
 
@@ -109,12 +71,14 @@ static void send_json(struct bench_client *c, json_t *msg)
 	json_decref(msg);
 }
 
+#define send_json bclient_send_json
+
 /* ---- SDP ------------------------------------------------------------- */
 
-static void transport_lines(struct bench_client *c, struct sfu_sdp_writer *w,
-			    const char *setup)
+static void transport_lines(struct bench_client *c, struct sfu_peer *pc,
+			    struct sfu_sdp_writer *w, const char *setup)
 {
-	const struct sfu_ice *ice = sfu_peer_ice(c->peer);
+	const struct sfu_ice *ice = sfu_peer_ice(pc);
 
 	sfu_sdp_line(w, "c=IN IP4 0.0.0.0");
 	sfu_sdp_line(w, "a=ice-ufrag:%s", sfu_ice_ufrag(ice));
@@ -127,6 +91,13 @@ static void transport_lines(struct bench_client *c, struct sfu_sdp_writer *w,
 static void add_candidate_line(void *ctx, const char *cand)
 {
 	sfu_sdp_line(ctx, "a=%s", cand);
+}
+
+static void candidate_lines(struct sfu_peer *pc, struct sfu_sdp_writer *w)
+{
+	sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(pc),
+				 add_candidate_line, w);
+	sfu_sdp_line(w, "a=end-of-candidates");
 }
 
 static void send_ssrc_lines(struct bench_client *c, struct sfu_sdp_writer *w,
@@ -151,39 +122,34 @@ static void video_codec_lines(struct sfu_sdp_writer *w, uint8_t pt)
 	sfu_sdp_line(w, "a=rtcp-fb:%u nack pli", pt);
 }
 
-/* Our own sections: audio, video (sendonly), data. */
-static void own_sections(struct bench_client *c, struct sfu_sdp_writer *w,
-			 const char *setup, bool candidates)
+/* One of our sending sections (audio or video). */
+static void own_section(struct bench_client *c, struct sfu_sdp_writer *w,
+			bool video, const char *setup, bool candidates)
 {
-	sfu_sdp_line(w, "m=audio 9 UDP/TLS/RTP/SAVPF %u", AUDIO_PT);
-	transport_lines(c, w, setup);
-	if (candidates) {
-		sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(c->peer),
-					 add_candidate_line, w);
-		sfu_sdp_line(w, "a=end-of-candidates");
+	sfu_sdp_line(w, "m=%s 9 UDP/TLS/RTP/SAVPF %u", video ? "video" : "audio",
+		     video ? VIDEO_PT : AUDIO_PT);
+	transport_lines(c, c->peer, w, setup);
+	if (candidates)
+		candidate_lines(c->peer, w);
+	sfu_sdp_line(w, "a=mid:%s", video ? MID_VIDEO : MID_AUDIO);
+	sfu_sdp_line(w, "a=sendonly");
+	sfu_sdp_line(w, "a=rtcp-mux");
+	sfu_sdp_line(w, "a=rtcp-rsize");
+	if (video) {
+		video_codec_lines(w, VIDEO_PT);
+		send_ssrc_lines(c, w, c->video_ssrc, "camera");
+	} else {
+		audio_codec_lines(w, AUDIO_PT);
+		send_ssrc_lines(c, w, c->audio_ssrc, "mic");
 	}
-	sfu_sdp_line(w, "a=mid:%s", MID_AUDIO);
-	sfu_sdp_line(w, "a=sendonly");
-	sfu_sdp_line(w, "a=rtcp-mux");
-	sfu_sdp_line(w, "a=rtcp-rsize");
-	audio_codec_lines(w, AUDIO_PT);
-	send_ssrc_lines(c, w, c->audio_ssrc, "mic");
-
-	sfu_sdp_line(w, "m=video 9 UDP/TLS/RTP/SAVPF %u", VIDEO_PT);
-	transport_lines(c, w, setup);
-	sfu_sdp_line(w, "a=mid:%s", MID_VIDEO);
-	sfu_sdp_line(w, "a=sendonly");
-	sfu_sdp_line(w, "a=rtcp-mux");
-	sfu_sdp_line(w, "a=rtcp-rsize");
-	video_codec_lines(w, VIDEO_PT);
-	send_ssrc_lines(c, w, c->video_ssrc, "camera");
 }
 
-static void data_section(struct bench_client *c, struct sfu_sdp_writer *w,
-			 const char *setup, const char *mid)
+static void data_section(struct bench_client *c, struct sfu_peer *pc,
+			 struct sfu_sdp_writer *w, const char *setup,
+			 const char *mid)
 {
 	sfu_sdp_line(w, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
-	transport_lines(c, w, setup);
+	transport_lines(c, pc, w, setup);
 	sfu_sdp_line(w, "a=mid:%s", mid);
 	sfu_sdp_line(w, "a=sctp-port:5000");
 	sfu_sdp_line(w, "a=max-message-size:262144");
@@ -200,17 +166,25 @@ static void session_lines(struct sfu_sdp_writer *w, const char *bundle,
 	sfu_sdp_line(w, "a=msid-semantic: WMS *");
 }
 
-static void send_first_offer(struct bench_client *c)
+char *bclient_offer_sdp(struct bench_client *c, bool data)
 {
 	struct sfu_sdp_writer w;
-	json_t *msg;
-	char *sdp;
 
 	sfu_sdp_writer_init(&w);
-	session_lines(&w, " " MID_AUDIO " " MID_VIDEO " " MID_DATA, 1);
-	own_sections(c, &w, "actpass", true);
-	data_section(c, &w, "actpass", MID_DATA);
-	sdp = sfu_sdp_writer_take(&w);
+	session_lines(&w, data ? " " MID_AUDIO " " MID_VIDEO " " MID_DATA
+			       : " " MID_AUDIO " " MID_VIDEO, 1);
+	own_section(c, &w, false, "actpass", true);
+	own_section(c, &w, true, "actpass", false);
+	if (data)
+		data_section(c, c->peer, &w, "actpass", MID_DATA);
+	return sfu_sdp_writer_take(&w);
+}
+
+static void send_first_offer(struct bench_client *c)
+{
+	char *sdp = bclient_offer_sdp(c, true);
+	json_t *msg;
+
 	msg = json_pack("{s:s, s:i, s:s, s:{s:{s:s}, s:{s:s}}}", "type", "offer",
 			"id", c->next_id++, "sdp", sdp, "tracks", MID_AUDIO,
 			"label", "mic", MID_VIDEO, "label", "camera");
@@ -244,8 +218,9 @@ static void reject_section(struct sfu_sdp_writer *w, const struct sfu_sdp_media 
 }
 
 /* One remote track's section: recvonly with the offered codec. */
-static bool recv_section(struct bench_client *c, struct sfu_sdp_writer *w,
-			 const struct sfu_sdp_media *m, const char *mid)
+static bool recv_section(struct bench_client *c, struct sfu_peer *pc,
+			 struct sfu_sdp_writer *w, const struct sfu_sdp_media *m,
+			 const char *mid, bool candidates)
 {
 	bool audio = m->kind == SFU_SDP_AUDIO;
 	const struct sfu_sdp_format *f = find_codec(m, audio ? "opus" : "VP8");
@@ -257,7 +232,9 @@ static bool recv_section(struct bench_client *c, struct sfu_sdp_writer *w,
 	fb = f->fb | m->fb_all;
 	sfu_sdp_line(w, "m=%s 9 UDP/TLS/RTP/SAVPF %u", audio ? "audio" : "video",
 		     f->pt);
-	transport_lines(c, w, "active");
+	transport_lines(c, pc, w, "active");
+	if (candidates)
+		candidate_lines(pc, w);
 	sfu_sdp_line(w, "a=mid:%s", mid);
 	sfu_sdp_line(w, "a=%s", dir == SFU_DIR_SENDONLY || dir == SFU_DIR_SENDRECV
 					? "recvonly"
@@ -281,18 +258,17 @@ static bool recv_section(struct bench_client *c, struct sfu_sdp_writer *w,
 	return true;
 }
 
-static void answer_server_offer(struct bench_client *c, const char *text)
+char *bclient_answer_sdp(struct bench_client *c, struct sfu_peer *pc,
+			 const char *text, bool own, bool candidates)
 {
 	struct sfu_sdp *sdp = g_malloc0(sizeof(*sdp));
 	struct sfu_sdp_writer body, all;
 	GString *bundle = g_string_new("");
-	char why[200], *out;
-	int rc;
+	char why[200], *out = NULL;
 
-	rc = sfu_sdp_parse(text, strlen(text), sdp, why, sizeof(why));
-	if (rc < 0) {
+	if (sfu_sdp_parse(text, strlen(text), sdp, why, sizeof(why)) < 0) {
 		fail(c, "cannot parse the server's offer: %s", why);
-		goto out;
+		goto done;
 	}
 	sfu_sdp_writer_init(&body);
 	for (size_t i = 0; i < sdp->n_media; i++) {
@@ -301,27 +277,14 @@ static void answer_server_offer(struct bench_client *c, const char *text)
 		bool ok = m->port != 0;
 
 		if (ok && m->kind == SFU_SDP_APPLICATION) {
-			data_section(c, &body, "active", mid);
-		} else if (ok && strcmp(mid, MID_AUDIO) == 0) {
-			sfu_sdp_line(&body, "m=audio 9 UDP/TLS/RTP/SAVPF %u", AUDIO_PT);
-			transport_lines(c, &body, "active");
-			sfu_sdp_line(&body, "a=mid:%s", mid);
-			sfu_sdp_line(&body, "a=sendonly");
-			sfu_sdp_line(&body, "a=rtcp-mux");
-			sfu_sdp_line(&body, "a=rtcp-rsize");
-			audio_codec_lines(&body, AUDIO_PT);
-			send_ssrc_lines(c, &body, c->audio_ssrc, "mic");
-		} else if (ok && strcmp(mid, MID_VIDEO) == 0) {
-			sfu_sdp_line(&body, "m=video 9 UDP/TLS/RTP/SAVPF %u", VIDEO_PT);
-			transport_lines(c, &body, "active");
-			sfu_sdp_line(&body, "a=mid:%s", mid);
-			sfu_sdp_line(&body, "a=sendonly");
-			sfu_sdp_line(&body, "a=rtcp-mux");
-			sfu_sdp_line(&body, "a=rtcp-rsize");
-			video_codec_lines(&body, VIDEO_PT);
-			send_ssrc_lines(c, &body, c->video_ssrc, "camera");
+			data_section(c, pc, &body, "active", mid);
+		} else if (ok && own && strcmp(mid, MID_AUDIO) == 0) {
+			own_section(c, &body, false, "active", false);
+		} else if (ok && own && strcmp(mid, MID_VIDEO) == 0) {
+			own_section(c, &body, true, "active", false);
 		} else if (ok && (m->kind == SFU_SDP_AUDIO || m->kind == SFU_SDP_VIDEO)) {
-			ok = recv_section(c, &body, m, mid);
+			ok = recv_section(c, pc, &body, m, mid, candidates);
+			candidates &= !ok;
 		} else {
 			ok = false;
 		}
@@ -337,53 +300,72 @@ static void answer_server_offer(struct bench_client *c, const char *text)
 	sfu_sdp_writer_free(&all);
 	sfu_sdp_writer_free(&body);
 	c->n.offers++;
-	send_json(c, json_pack("{s:s, s:s}", "type", "answer", "sdp", out));
-	free(out);
-out:
+done:
 	g_string_free(bundle, TRUE);
 	g_free(sdp);
+	return out;
 }
 
-static void apply_answer(struct bench_client *c, const char *text)
+static void answer_server_offer(struct bench_client *c, const char *text)
+{
+	char *out = bclient_answer_sdp(c, c->peer, text, true, false);
+
+	if (!out)
+		return;
+	send_json(c, json_pack("{s:s, s:s}", "type", "answer", "sdp", out));
+	free(out);
+}
+
+int bclient_apply_remote(struct bench_client *c, struct sfu_peer *pc,
+			 const char *text, bool is_offer)
 {
 	struct sfu_sdp *sdp = g_malloc0(sizeof(*sdp));
 	const struct sfu_sdp_media *m;
 	char why[200], *ufrag, *pwd, *hash, *fp;
+	bool dtls_server;
 	int rc;
 
 	rc = sfu_sdp_parse(text, strlen(text), sdp, why, sizeof(why));
 	if (rc < 0 || sdp->n_media == 0) {
-		fail(c, "cannot parse the server's answer: %s",
+		fail(c, "cannot parse the server's description: %s",
 		     rc < 0 ? why : "no media");
 		g_free(sdp);
-		return;
+		return -1;
 	}
 	m = &sdp->media[0];
 	ufrag = str_dup(m->ice_ufrag);
 	pwd = str_dup(m->ice_pwd);
 	hash = str_dup(m->fingerprint_hash);
 	fp = str_dup(m->fingerprint);
-	/* The answerer says passive: we are the DTLS client. */
-	rc = sfu_peer_set_remote(c->peer, ufrag, pwd, hash, fp,
-				 m->setup == SFU_SETUP_ACTIVE);
+	/* To an offer we answer active (DTLS client); an answer that says
+	 * active makes us the server. */
+	dtls_server = !is_offer && m->setup == SFU_SETUP_ACTIVE;
+	rc = sfu_peer_set_remote(pc, ufrag, pwd, hash, fp, dtls_server);
 	if (rc < 0) {
-		fail(c, "cannot apply the answer's transport (%d)", rc);
+		fail(c, "cannot apply the remote transport (%d)", rc);
 	} else {
 		for (size_t i = 0; i < sdp->n_media; i++)
 			for (size_t k = 0; k < sdp->media[i].n_candidates; k++)
-				sfu_peer_add_candidate(c->peer,
-						       sdp->media[i].candidates[k].p,
+				sfu_peer_add_candidate(pc, sdp->media[i].candidates[k].p,
 						       sdp->media[i].candidates[k].len);
 		for (size_t i = 0; i < sdp->n_media; i++)
-			if (sdp->media[i].end_of_candidates)
-				sfu_peer_end_of_candidates(c->peer);
-		c->remote_set = true;
+			if (sdp->media[i].end_of_candidates) {
+				sfu_peer_end_of_candidates(pc);
+				break;
+			}
 	}
 	free(ufrag);
 	free(pwd);
 	free(hash);
 	free(fp);
 	g_free(sdp);
+	return rc < 0 ? -1 : 0;
+}
+
+static void apply_answer(struct bench_client *c, const char *text)
+{
+	if (bclient_apply_remote(c, c->peer, text, false) == 0)
+		c->remote_set = true;
 }
 
 /* ---- media out ------------------------------------------------------- */
@@ -628,34 +610,57 @@ static void on_local_candidate(void *arg, const char *cand)
 			       MID_AUDIO, "sdpMLineIndex", 0));
 }
 
-static const struct sfu_peer_ops peer_ops = {
+const struct sfu_peer_ops bclient_pub_ops = {
 	.rtp = on_rtp,
 	.rtcp = on_rtcp,
 	.state = on_state,
 	.candidate = on_local_candidate,
 };
 
+static void on_sub_state(void *arg, enum sfu_peer_state st, const char *why)
+{
+	struct bench_client *c = arg;
+
+	if (st == SFU_PEER_FAILED)
+		fail(c, "receiving transport failed: %s", why ? why : "?");
+}
+
+const struct sfu_peer_ops bclient_sub_ops = {
+	.rtp = on_rtp,
+	.rtcp = on_rtcp,
+	.state = on_sub_state,
+};
+
+struct sfu_peer *bclient_new_peer(struct bench_client *c, bool controlling,
+				  const struct sfu_peer_ops *ops)
+{
+	struct sfu_peer_opts o = { 0 };
+	struct sfu_peer *pc;
+
+	o.ice.ips = c->env->ice_ips;
+	o.ice.controlling = controlling;
+	o.dtls = c->env->dtls;
+	o.connect_timeout_ms = 20000;
+	pc = sfu_peer_new(&o, ops, c);
+	if (!pc)
+		fail(c, "cannot create a peer connection (ICE)");
+	return pc;
+}
+
 /* ---- signaling in ---------------------------------------------------- */
 
 static void on_joined(struct bench_client *c, json_t *msg)
 {
-	struct sfu_peer_opts o = { 0 };
 	const char *you = json_string_value(json_object_get(msg, "you"));
 
 	free(c->you);
 	c->you = sfu_xstrdup(you ? you : "?");
 	if (c->peer)
 		return;
-	o.ice.ips = c->env->ice_ips;
-	o.ice.controlling = true;
-	o.dtls = c->env->dtls;
-	o.connect_timeout_ms = 20000;
-	c->peer = sfu_peer_new(&o, &peer_ops, c);
-	if (!c->peer) {
-		fail(c, "cannot create the peer connection (ICE)");
-		return;
-	}
-	send_first_offer(c);
+	/* The offerer is ICE-controlling. */
+	c->peer = bclient_new_peer(c, true, &bclient_pub_ops);
+	if (c->peer)
+		send_first_offer(c);
 }
 
 static void on_candidate(struct bench_client *c, json_t *msg)
@@ -681,6 +686,11 @@ static void on_message(void *arg, const char *text, size_t len)
 
 	if (c->env->verbose)
 		fprintf(stderr, "bench: %s <- %.300s\n", c->name, text);
+	if (c->env->janus && msg) {
+		janus_message(c, msg);
+		json_decref(msg);
+		return;
+	}
 	if (!type) {
 		fail(c, "bad signaling message: %.100s", text);
 	} else if (strcmp(type, "joined") == 0) {
@@ -746,11 +756,14 @@ int bench_client_start(struct bench_client *c)
 	char err[256];
 
 	c->join_ns = bench_now_ns();
-	c->ws = bws_connect(c->env->url, &ws_ops, c, err, sizeof(err));
+	c->ws = bws_connect_proto(c->env->url, c->env->janus ? "janus-protocol" : NULL,
+				  &ws_ops, c, err, sizeof(err));
 	if (!c->ws) {
 		fail(c, "%s", err);
 		return -1;
 	}
+	if (c->env->janus)
+		return janus_start(c);
 	send_json(c, json_pack("{s:s, s:i, s:s, s:s}", "type", "join", "id",
 			       c->next_id++, "room", c->room, "name", c->name));
 	return c->failure[0] ? -1 : 0;
@@ -761,7 +774,9 @@ void bench_client_free(struct bench_client *c)
 	if (!c)
 		return;
 	bench_client_stop_sending(c);
-	if (c->ws && !c->failure[0])
+	if (c->env->janus)
+		janus_free(c);
+	else if (c->ws && !c->failure[0])
 		send_json(c, json_pack("{s:s}", "type", "leave"));
 	bws_close(c->ws);
 	sfu_peer_free(c->peer);

@@ -26,6 +26,7 @@ struct bench_env {
 	unsigned fps;
 	unsigned key_interval_ms;
 	size_t audio_payload;
+	bool janus;              /* Janus VideoRoom instead of Starling */
 	bool measuring;          /* inside the measured window */
 	bool verbose;
 };

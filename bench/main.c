@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cert.h"
@@ -51,6 +52,7 @@ struct run {
 	int64_t t_start, t_next_join, t_setup_deadline, t_window0, t_window1,
 		t_drain_end;
 	struct proc_sample cpu0, cpu1;
+	int64_t self_cpu0_us, self_cpu1_us; /* the bench's own CPU time */
 	bool have_cpu;
 	GMainLoop *loop;
 	char failure[512];
@@ -178,8 +180,21 @@ static void set_failure(struct run *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int64_t self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void sample_server(struct run *r, struct proc_sample *s)
 {
+	if (s == &r->cpu0)
+		r->self_cpu0_us = self_cpu_us();
+	else
+		r->self_cpu1_us = self_cpu_us();
 	if (r->o.server_pid > 0 && proc_sample(r->o.server_pid, s) < 0)
 		set_failure(r, "server process %d is gone", (int)r->o.server_pid);
 }
@@ -469,9 +484,16 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		       cpu_us / 1e6, window_s, cpu_us / 1e4 / window_s, us_per_pkt,
 		       (unsigned long long)r->cpu1.rss_kb,
 		       (unsigned long long)r->cpu1.hwm_kb, r->cpu1.threads);
+	printf("bench       CPU %.2f s in the window (%.1f%% of a core)\n",
+	       (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6,
+	       window_s > 0 ? (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e4 / window_s
+			    : 0);
 	floors = json_array();
 	for (size_t i = 0; i < n_fl; i++) {
-		double x = fl[i].us_per_forwarded > 0 && us_per_pkt > 0
+		/* A multiple only for the profile the run negotiated. */
+		bool same = r->n && strcmp(bench_client_srtp(r->clients[0]),
+					   sfu_srtp_profile_name(fl[i].profile)) == 0;
+		double x = same && fl[i].us_per_forwarded > 0 && us_per_pkt > 0
 				   ? us_per_pkt / fl[i].us_per_forwarded
 				   : 0;
 		printf("floor       %s, %u subscribers: %.3f us per forwarded packet",
@@ -514,6 +536,10 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		"subscriptions", (json_int_t)t.subs, "latency_us", hist_json(&t.lat),
 		"join_to_first_ms", "audio", hist_json(&t.join_audio), "video",
 		hist_json(&t.join_video), "server", server, "floor", floors);
+	json_object_set_new(root, "bench_cpu_s",
+			    json_real((double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6));
+	json_object_set_new(root, "srtp",
+			    json_string(r->n ? bench_client_srtp(r->clients[0]) : ""));
 	json_object_set_new(root, "clients", clients);
 	if (r->o.json && json_dump_file(root, r->o.json, JSON_INDENT(1)) < 0) {
 		fprintf(stderr, "bench: cannot write %s\n", r->o.json);

@@ -274,7 +274,8 @@ static int dial(const char *host, const char *port)
 }
 
 static int handshake(struct bws *ws, const char *host, const char *port,
-		     const char *path, char *err, size_t errlen)
+		     const char *path, const char *protocol, char *err,
+		     size_t errlen)
 {
 	uint8_t nonce[16];
 	char *key, *want, *req, buf[4096];
@@ -288,8 +289,11 @@ static int handshake(struct bws *ws, const char *host, const char *port,
 	req = sfu_xasprintf("GET %s HTTP/1.1\r\nHost: %s:%s\r\n"
 			    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 			    "Sec-WebSocket-Key: %s\r\n"
+			    "%s%s%s"
 			    "Sec-WebSocket-Version: 13\r\n\r\n",
-			    path, host, port, key);
+			    path, host, port, key,
+			    protocol ? "Sec-WebSocket-Protocol: " : "",
+			    protocol ? protocol : "", protocol ? "\r\n" : "");
 	if (write_all(ws->fd, (const uint8_t *)req, strlen(req)) < 0) {
 		snprintf(err, errlen, "cannot send the handshake");
 		goto out;
@@ -337,6 +341,13 @@ out:
 struct bws *bws_connect(const char *url, const struct bws_ops *ops, void *arg,
 			char *err, size_t errlen)
 {
+	return bws_connect_proto(url, NULL, ops, arg, err, errlen);
+}
+
+struct bws *bws_connect_proto(const char *url, const char *protocol,
+			      const struct bws_ops *ops, void *arg, char *err,
+			      size_t errlen)
+{
 	char host[256], port[16];
 	const char *path;
 	struct bws *ws;
@@ -356,7 +367,7 @@ struct bws *bws_connect(const char *url, const struct bws_ops *ops, void *arg,
 		destroy(ws);
 		return NULL;
 	}
-	if (handshake(ws, host, port, path, err, errlen) < 0) {
+	if (handshake(ws, host, port, path, protocol, err, errlen) < 0) {
 		destroy(ws);
 		return NULL;
 	}

@@ -23,6 +23,11 @@ struct bws;
  * err (errlen bytes) on failure. */
 struct bws *bws_connect(const char *url, const struct bws_ops *ops, void *arg,
 			char *err, size_t errlen);
+/* The same, asking for a subprotocol (Sec-WebSocket-Protocol), or
+ * NULL for none. */
+struct bws *bws_connect_proto(const char *url, const char *protocol,
+			      const struct bws_ops *ops, void *arg, char *err,
+			      size_t errlen);
 /* Send one text message. Returns 0 or -1 (closed). */
 int bws_send(struct bws *ws, const char *text, size_t len);
 /* Send a close frame and free. Safe from inside a callback. */

@@ -3,7 +3,8 @@
 //
 // URL parameters: room, name, token (join token when the server requires
 // one), lowres=1 (capture 320x240 at 15 fps, for tests and weak machines),
-// chat=1 (show the chat panel as soon as its channel opens).
+// chat=1 (show the chat panel as soon as its channel opens), debug=1 (log
+// the signaling messages to the console).
 
 import { Meeting, joinErrorText } from './meeting.js';
 import { getLocalMedia, canShareScreen } from './media.js';
@@ -21,6 +22,7 @@ const params = {
   token: url.searchParams.get('token') || undefined,
   lowres: url.searchParams.get('lowres') === '1',
   chat: url.searchParams.get('chat') === '1',
+  debug: url.searchParams.get('debug') === '1',
 };
 
 let meeting = null;
@@ -88,7 +90,7 @@ async function enterRoom({ room, name, token, stream, problems, cameraOn = true,
     ({ stream, problems } = await getLocalMedia({ cameraId, micId, lowres: params.lowres }));
   }
   meeting = new Meeting({ grid, controls, notices, chat, header },
-    { room, name, token, stream, problems, cameraOn, micOn, lowres: params.lowres },
+    { room, name, token, stream, problems, cameraOn, micOn, lowres: params.lowres, debug: params.debug },
     (next) => afterMeeting(next));
   window.starling.meeting = meeting;
   try {

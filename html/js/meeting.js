@@ -62,7 +62,7 @@ export class Meeting {
     this.localTile.setTracks([this.camTrack]);
     this.updateLocalTile();
 
-    this.signaling = new Signaling(wsUrl());
+    this.signaling = new Signaling(wsUrl(), { debug: this.params.debug });
     this.signaling.addEventListener('message', (ev) => this.onMessage(ev.detail));
     this.signaling.addEventListener('reconnecting', () => this.onReconnecting());
     this.signaling.addEventListener('reconnected', (ev) => this.onReconnected(ev.detail));

@@ -77,7 +77,7 @@ export class Peer extends EventTarget {
     } else {
       this.own.set(label, this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }));
     }
-    if (this.started) this.negotiate();
+    // The change fires negotiationneeded, which offers once started.
   }
 
   /** Stops sending a label; its m-section goes inactive at the next negotiation. */
@@ -87,7 +87,6 @@ export class Peer extends EventTarget {
     t.sender.replaceTrack(null);
     t.direction = 'inactive';
     this.ownTrackIds.delete(label);
-    if (this.started) this.negotiate();
   }
 
   /** Replaces a published track in place (device switch), no renegotiation. */

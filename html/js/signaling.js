@@ -22,9 +22,11 @@ export class SignalingError extends Error {
 }
 
 export class Signaling extends EventTarget {
-  constructor(url) {
+  /** debug: log every message to the console (URL parameter debug=1). */
+  constructor(url, { debug = false } = {}) {
     super();
     this.url = url;
+    this.debug = debug;
     this.ws = null;
     this.nextId = 1;
     this.pending = new Map(); // id -> {resolve, reject, timer}
@@ -51,6 +53,7 @@ export class Signaling extends EventTarget {
   /** Sends a message without waiting for a reply. Returns false when the socket is not open. */
   send(msg) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.debug) console.debug('signaling ->', JSON.stringify(msg));
     this.ws.send(JSON.stringify(msg));
     return true;
   }
@@ -117,6 +120,7 @@ export class Signaling extends EventTarget {
       console.warn('signaling: ignoring a frame that is not JSON');
       return;
     }
+    if (this.debug) console.debug('signaling <-', data);
     const id = msg.id !== undefined ? String(msg.id) : null;
     if (id && this.pending.has(id)) {
       const { resolve, reject, timer } = this.pending.get(id);

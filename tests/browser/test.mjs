@@ -18,7 +18,7 @@ const room = `browser-${Date.now().toString(36)}`;
 const allPages = [];
 
 async function participant(name, opts = {}) {
-  const page = await openPage(browser, `${server.url}/?room=${room}&name=${encodeURIComponent(name)}&lowres=1`,
+  const page = await openPage(browser, `${server.url}/?room=${room}&name=${encodeURIComponent(name)}&lowres=1&debug=1`,
     { label: name, ...opts });
   allPages.push(page);
   return page;
@@ -29,7 +29,12 @@ const othersOf = (i, among = ids) => among.filter((_, j) => j !== i);
 
 /** On failure: the pages' logs and stats, the server's view (admin API) and its log. */
 async function diagnose() {
-  for (const p of allPages) for (const line of p.logs.slice(-15)) console.log(line);
+  for (const p of allPages) {
+    for (const line of p.logs.slice(-40)) {
+      // SDPs shortened to their sections' mid and direction.
+      console.log(line.replace(/"sdp":"([^"]*)"/g, (m, sdp) => `"sdp":"${(sdp.match(/a=mid:\w+|a=(sendonly|recvonly|inactive|sendrecv)/g) || []).join(' ')}"`).slice(0, 700));
+    }
+  }
   for (const [i, p] of pages.entries()) {
     if (p.isClosed()) continue;
     const info = await p.evaluate(async () => {

@@ -590,10 +590,13 @@ class MediaClient:
 
 async def close_all_media_clients():
     for c in list(_open_media_clients):
+        t0 = time.monotonic()
         try:
             await asyncio.wait_for(c.close(), 10)
-        except BaseException:
-            pass
+        except BaseException as e:
+            print("closing %s: %r" % (c.label, e))
+        if time.monotonic() - t0 > 3:
+            print("closing %s took %.1f s" % (c.label, time.monotonic() - t0))
     _open_media_clients.clear()
 
 

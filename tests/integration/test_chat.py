@@ -94,11 +94,13 @@ async def test_stopped_reader_does_not_stall_others(server):
         a = await ChatClient(srv.ws_url, room, "A").start()
         b = await ChatClient(srv.ws_url, room, "B").start()
         os.kill(slow.pid, signal.SIGSTOP)     # it stops reading anything
-        n = 300
-        payload = "z" * 4000
+        # Enough to fill the stopped reader's bounded send buffer, at a
+        # pace a reading client keeps up with.
+        n = 400
+        payload = "z" * 2000
         for i in range(n):
             a.send("%d %s" % (i, payload))
-            if i % 50 == 0:
+            if i % 10 == 9:
                 await asyncio.sleep(0.05)
         await b.wait_count(n, timeout=40)
         assert [int(m["text"].split()[0]) for m in b.received] == list(range(n))

@@ -189,6 +189,18 @@ def admin_stats(srv, room):
         return {"error": repr(e)}
 
 
+async def remote_videos(x, others, kinds=("video",)):
+    """Wait until x knows every one of others' tracks of these kinds and has
+    been offered (and has answered) them; returns x's keys of their
+    videos."""
+    keys = []
+    for y in others:
+        got = await wait_known(x, y.you, kinds)
+        await wait_offered(x, [(y.you, t) for t in got.values()])
+        keys.append((y.you, got["video"]))
+    return keys
+
+
 def video_key(c, participant):
     vids = [k for k in c.video_keys() if k[0] == participant and k in offered(c)]
     assert len(vids) == 1, "%s: expected one offered video of %s, have %s (offered %s)" % (
@@ -325,21 +337,16 @@ async def test_late_joiner(shared_server):
         ("A", "Alice", {"audio": False}), ("B", "Bob", {"audio": False}),
         ("C", "Carol", {"audio": False})])
     for x in first:
-        await wait_offered(x, [(y.you, t) for y in first if y is not x
-                               for t in tracks_of(x, y.you)])
-        keys = [video_key(x, y.you) for y in first if y is not x]
+        keys = await remote_videos(x, [y for y in first if y is not x])
         await x.wait_frames(keys, n=5, timeout=CONNECT)
 
     d = (await start_clients(srv, room, [("D", "Dave", {"audio": False})]))[0]
     # D's joined lists the three with their video track each.
     listed = {p["id"]: sorted(t["kind"] for t in p["tracks"]) for p in d.joined["participants"]}
     assert listed == {x.you: ["video"] for x in first}, listed
-    await wait_offered(d, [(x.you, t) for x in first for t in tracks_of(d, x.you)])
-    pairs = [(d, video_key(d, x.you)) for x in first]
+    pairs = [(d, k) for k in await remote_videos(d, first)]
     for x in first:
-        await wait_known(x, d.you, ("video",))
-        await wait_offered(x, [(d.you, t) for t in tracks_of(x, d.you)])
-        pairs.append((x, video_key(x, d.you)))
+        pairs += [(x, k) for k in await remote_videos(x, [d])]
     for x, k in pairs:
         await x.wait_frames([k], n=5, timeout=CONNECT)
     fps = await measure(pairs, SHORT_WINDOW)
@@ -360,10 +367,8 @@ async def test_leave_recycles_sections(shared_server):
         ("A", "Alice", {}), ("B", "Bob", {}), ("C", "Carol", {})])
     stay = (a, b)
     for x in stay:
-        await wait_offered(x, [(y.you, t) for y in (a, b, c) if y is not x
-                               for t in tracks_of(x, y.you)])
-        await x.wait_frames([video_key(x, y.you) for y in (a, b, c) if y is not x],
-                            n=5, timeout=CONNECT)
+        keys = await remote_videos(x, [y for y in (a, b, c) if y is not x], ("video", "audio"))
+        await x.wait_frames(keys, n=5, timeout=CONNECT)
     c_mids = {x.label: {mid: k for k, mid in offered(x).items() if k[0] == c.you} for x in stay}
     c_video = {x.label: offered(x)[video_key(x, c.you)] for x in stay}
     marks = {x.label: x.mark() for x in stay}
@@ -371,9 +376,9 @@ async def test_leave_recycles_sections(shared_server):
     await c.leave()
     for x in stay:
         i, _ = await x.wait_msg("participant_left", after=marks[x.label], participant=c.you)
-        _, offer = await x.wait_msg(
-            "offer", after=i, timeout=5,
-            pred=lambda m: not any(r["participant"] == c.you for r in m["tracks"].values()))
+        _, offer = await x.wait_msg("offer", after=i, timeout=5)
+        assert not any(r["participant"] == c.you for r in offer["tracks"].values()), \
+            "%s: the first offer after C left still names C: %s" % (x.label, offer["tracks"])
         secs = {s["mid"]: s for s in sdp_sections(offer["sdp"])}
         for mid in c_mids[x.label]:
             assert mid in secs, "%s: C's section %s vanished from the offer" % (x.label, mid)
@@ -381,8 +386,6 @@ async def test_leave_recycles_sections(shared_server):
                 "%s: C's section %s is %s after C left, want inactive:\n%s" % (
                     x.label, mid, secs[mid]["direction"], offer["sdp"])
             assert mid not in offer["tracks"]
-        # The offers between participant_left and this one (if any) never
-        # named C either.
         marks[x.label] = x.mark()
 
     d = (await start_clients(srv, room, [("D", "Dave", {})]))[0]
@@ -421,11 +424,10 @@ async def test_receive_only(shared_server):
     secs = sdp_sections(r.local_offers[0])
     assert [s["kind"] for s in secs] == ["application"], \
         "the receive-only client's offer should be the chat channel only: %s" % secs
-    want = [(x.you, t) for x in (a, b) for t in tracks_of(r, x.you)]
-    assert len(want) == 4, known_tracks(r)
-    await wait_offered(r, want)
-    keys = [video_key(r, x.you) for x in (a, b)]
-    audio = [k for k in want if k not in keys]
+    keys = await remote_videos(r, (a, b), ("video", "audio"))
+    want = set(offered(r))
+    assert len(want) == 4, "R is offered %s, want A's and B's two tracks each" % offered(r)
+    audio = sorted(want - set(keys))
     await r.wait_frames(keys + audio, n=5, timeout=CONNECT)
     fps = await measure([(r, k) for k in keys + audio], SHORT_WINDOW)
     print("\nreceive-only fps (video and audio): %s" % {k[1]: round(v, 1) for (_, k), v in fps.items()})
@@ -554,9 +556,10 @@ async def test_media_death_removes_participant(server):
             left[who] = obs.msgs[i][0] - t_kill
         print("\nparticipant_left after media death: X (SIGKILLed pc) %.1f s, "
               "Y (pc.close()) %.1f s" % (left[jx["you"]], left[y.you]))
-        print("X's socket got, after the kill: %s" % json.dumps(
-            [m for t, m in xlog if t > t_kill])[:600])
-        print("Y's socket got, after pc.close(): %s" % y.summary(0, 5))
+        print("X's socket got, after the kill: %s" % [
+            (m["type"], m.get("reason") or m.get("participant")) for t, m in xlog if t > t_kill])
+        print("Y's socket got, after pc.close(): %s" % [
+            (m["type"], m.get("reason") or m.get("participant")) for t, m in y.msgs if t > t_kill])
         relay.cancel()
     finally:
         child.kill()
