@@ -51,7 +51,7 @@ struct bench_client {
 	struct sfu_peer *peer; /* publishes (and, for Starling, receives) */
 	bool remote_set, sending, stopped, connected;
 	char failure[256];
-	int64_t join_ns;
+	int64_t join_ns, connected_ns;
 	int next_id;
 
 	struct synth_stream audio, video;

@@ -595,6 +595,7 @@ static void on_state(void *arg, enum sfu_peer_state st, const char *why)
 
 	if (st == SFU_PEER_CONNECTED) {
 		c->connected = true;
+		c->connected_ns = bench_now_ns();
 		start_sending(c);
 	} else if (st == SFU_PEER_FAILED) {
 		fail(c, "transport failed: %s", why ? why : "?");
@@ -820,6 +821,11 @@ const char *bench_client_srtp(const struct bench_client *c)
 int64_t bench_client_join_ns(const struct bench_client *c)
 {
 	return c->join_ns;
+}
+
+int64_t bench_client_connected_ns(const struct bench_client *c)
+{
+	return c->connected_ns;
 }
 
 const struct bench_sub *bench_client_sub(const struct bench_client *c,

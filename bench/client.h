@@ -62,6 +62,8 @@ unsigned bench_client_index(const struct bench_client *c);
 const char *bench_client_name(const struct bench_client *c);
 const char *bench_client_srtp(const struct bench_client *c);
 int64_t bench_client_join_ns(const struct bench_client *c);
+/* When the publishing transport connected (DTLS done), or 0. */
+int64_t bench_client_connected_ns(const struct bench_client *c);
 /* Subscription of stream (sender, kind), or NULL when nothing came. */
 const struct bench_sub *bench_client_sub(const struct bench_client *c,
 					 unsigned sender, enum bench_kind kind);

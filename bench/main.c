@@ -37,7 +37,7 @@ struct opts {
 	pid_t server_pid;
 	unsigned video_kbps, fps, key_interval_ms, audio_bytes;
 	double floor_seconds;
-	bool fail_on_loss, verbose;
+	bool fail_on_loss, verbose, janus;
 };
 
 enum phase { JOINING, SETUP, WINDOW, DRAIN, DONE };
@@ -53,6 +53,8 @@ struct run {
 		t_drain_end;
 	struct proc_sample cpu0, cpu1;
 	int64_t self_cpu0_us, self_cpu1_us; /* the bench's own CPU time */
+	struct udp_sample udp0, udp1;       /* whole run */
+	bool have_udp;
 	bool have_cpu;
 	GMainLoop *loop;
 	char failure[512];
@@ -76,7 +78,9 @@ static void usage(FILE *f)
 		"  --key-interval MS    between keyframes (2000)\n"
 		"  --audio-bytes B      audio payload bytes (100)\n"
 		"  --floor-seconds S    floor measurement per profile (2; 0 = skip)\n"
-		"  --label TEXT         name of the target in the report (starling)\n"
+		"  --target T           starling (PROTOCOL.md signaling) or janus\n"
+		"                       (VideoRoom over ws://HOST:8188/, janus-protocol)\n"
+		"  --label TEXT         name of the target in the report (the target)\n"
 		"  --fail-on-loss       exit 3 when any packet was lost\n"
 		"  --verbose            log signaling\n");
 }
@@ -99,6 +103,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "audio-bytes", required_argument, NULL, 'A' },
 		{ "floor-seconds", required_argument, NULL, 'f' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "target", required_argument, NULL, 't' },
 		{ "fail-on-loss", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -110,7 +115,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			    .ice_ip = "127.0.0.1", .join_interval_ms = 100,
 			    .setup_timeout = 30, .video_kbps = 1000, .fps = 30,
 			    .key_interval_ms = 2000, .audio_bytes = 100,
-			    .floor_seconds = 2, .label = "starling" };
+			    .floor_seconds = 2 };
 	while ((c = getopt_long(argc, argv, "u:r:p:s:P:j:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'u': o->url = optarg; break;
@@ -128,12 +133,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'A': o->audio_bytes = (unsigned)atoi(optarg); break;
 		case 'f': o->floor_seconds = atof(optarg); break;
 		case 'l': o->label = optarg; break;
+		case 't':
+			if (strcmp(optarg, "janus") == 0)
+				o->janus = true;
+			else if (strcmp(optarg, "starling") != 0)
+				return -1;
+			break;
 		case 'L': o->fail_on_loss = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
+	if (!o->label)
+		o->label = o->janus ? "janus" : "starling";
 	if (!o->url || o->rooms < 1 || o->participants < 2 ||
 	    o->rooms * o->participants > 1000 || o->seconds <= 0 ||
 	    o->fps < 1 || o->fps > 120 || o->video_kbps < 50 ||
@@ -305,6 +318,7 @@ struct totals {
 	uint64_t window_packets, window_bytes, window_sent;
 	struct hist lat;
 	struct hist join_audio, join_video; /* ms */
+	struct hist join_connected;         /* ms, join to DTLS done */
 	unsigned subs;
 };
 
@@ -344,6 +358,10 @@ static json_t *client_report(const struct run *r, unsigned i, struct totals *t,
 
 	hist_init(&lat);
 	bench_client_counters(c, &n);
+	if (bench_client_connected_ns(c))
+		hist_add(&t->join_connected,
+			 (uint64_t)(bench_client_connected_ns(c) -
+				    bench_client_join_ns(c)) / 1000000);
 	t->window_sent += n.window_sent;
 	for (unsigned j = 0; j < r->n; j++) {
 		if (j == i || room_of(r, i) != room_of(r, j))
@@ -406,9 +424,14 @@ static json_t *client_report(const struct run *r, unsigned i, struct totals *t,
 		       (unsigned long long)hist_quantile(&lat, 0.99),
 		       (long long)first_a, (long long)first_v,
 		       (unsigned long long)(n.sent_audio + n.sent_video));
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I, s:o, s:o}",
 			 "name", bench_client_name(c), "srtp", bench_client_srtp(c),
+			 "join_to_connected_ms",
+			 (json_int_t)(bench_client_connected_ns(c)
+					      ? (bench_client_connected_ns(c) -
+						 bench_client_join_ns(c)) / 1000000
+					      : -1),
 			 "failure", bench_client_failure(c) ? bench_client_failure(c) : "",
 			 "sent_audio", (json_int_t)n.sent_audio, "sent_video",
 			 (json_int_t)n.sent_video, "keyframes_sent",
@@ -434,6 +457,7 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 	hist_init(&t.lat);
 	hist_init(&t.join_audio);
 	hist_init(&t.join_video);
+	hist_init(&t.join_connected);
 	printf("\n%s: %u room(s) x %u participants, window %.1f s\n", r->o.label,
 	       r->o.rooms, r->o.participants, window_s);
 	if (print)
@@ -471,6 +495,9 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 	       (unsigned long long)hist_quantile(&t.lat, 0.5),
 	       (unsigned long long)hist_quantile(&t.lat, 0.99),
 	       (unsigned long long)t.lat.max, (unsigned long long)t.lat.n);
+	printf("join->conn  p50 %llu ms, max %llu ms (signaling, ICE, DTLS)\n",
+	       (unsigned long long)hist_quantile(&t.join_connected, 0.5),
+	       (unsigned long long)t.join_connected.max);
 	printf("join->1st   audio p50 %llu ms, max %llu ms; video p50 %llu ms, "
 	       "max %llu ms\n",
 	       (unsigned long long)hist_quantile(&t.join_audio, 0.5),
@@ -484,6 +511,11 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		       cpu_us / 1e6, window_s, cpu_us / 1e4 / window_s, us_per_pkt,
 		       (unsigned long long)r->cpu1.rss_kb,
 		       (unsigned long long)r->cpu1.hwm_kb, r->cpu1.threads);
+	if (r->have_udp)
+		printf("udp         %llu receive-buffer and %llu send-buffer drops "
+		       "in this network namespace (whole run)\n",
+		       (unsigned long long)(r->udp1.rcvbuf_errors - r->udp0.rcvbuf_errors),
+		       (unsigned long long)(r->udp1.sndbuf_errors - r->udp0.sndbuf_errors));
 	printf("bench       CPU %.2f s in the window (%.1f%% of a core)\n",
 	       (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6,
 	       window_s > 0 ? (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e4 / window_s
@@ -536,6 +568,20 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		"subscriptions", (json_int_t)t.subs, "latency_us", hist_json(&t.lat),
 		"join_to_first_ms", "audio", hist_json(&t.join_audio), "video",
 		hist_json(&t.join_video), "server", server, "floor", floors);
+	json_object_set_new(root, "join_to_connected_ms", hist_json(&t.join_connected));
+	if (r->have_udp)
+		json_object_set_new(
+			root, "udp",
+			json_pack("{s:I, s:I, s:I, s:I, s:I}", "in_datagrams",
+				  (json_int_t)(r->udp1.in_datagrams - r->udp0.in_datagrams),
+				  "out_datagrams",
+				  (json_int_t)(r->udp1.out_datagrams - r->udp0.out_datagrams),
+				  "in_errors",
+				  (json_int_t)(r->udp1.in_errors - r->udp0.in_errors),
+				  "rcvbuf_errors",
+				  (json_int_t)(r->udp1.rcvbuf_errors - r->udp0.rcvbuf_errors),
+				  "sndbuf_errors",
+				  (json_int_t)(r->udp1.sndbuf_errors - r->udp0.sndbuf_errors)));
 	json_object_set_new(root, "bench_cpu_s",
 			    json_real((double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6));
 	json_object_set_new(root, "srtp",
@@ -581,6 +627,7 @@ int main(int argc, char **argv)
 	r.env.key_interval_ms = r.o.key_interval_ms;
 	r.env.audio_payload = r.o.audio_bytes;
 	r.env.verbose = r.o.verbose;
+	r.env.janus = r.o.janus;
 	/* Keyframes are 3x a delta frame; together they make video_kbps. */
 	kps = 1000.0 / r.o.key_interval_ms;
 	bytes_per_s = r.o.video_kbps * 1000.0 / 8;
@@ -610,7 +657,9 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_signal, &r);
 	fprintf(stderr, "bench: %u room(s) x %u participants -> %s\n", r.o.rooms,
 		r.o.participants, r.o.url);
+	r.have_udp = udp_sample(&r.udp0) == 0;
 	g_main_loop_run(r.loop);
+	r.have_udp = r.have_udp && udp_sample(&r.udp1) == 0;
 
 	/* The floor for the same fan-out, before the clients go (the server
 	 * idles meanwhile: nobody sends). */

@@ -276,3 +276,63 @@ int proc_sample(pid_t pid, struct proc_sample *out)
 		return -1;
 	return 0;
 }
+
+/* ---- /proc/net/snmp ------------------------------------------------------ */
+
+int udp_parse_snmp(const char *text, struct udp_sample *out)
+{
+	const char *names = strstr(text, "\nUdp: "), *values;
+	char name[64];
+	int found = 0;
+
+	if (!names && strncmp(text, "Udp: ", 5) == 0)
+		names = text;
+	else if (names)
+		names++;
+	if (!names)
+		return -1;
+	values = strstr(names + 1, "\nUdp: ");
+	if (!values)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	names += 5;
+	values += 6;
+	for (;;) {
+		size_t n = strcspn(names, " \n");
+		char *end;
+		unsigned long long v;
+
+		if (n == 0 || n >= sizeof(name))
+			break;
+		memcpy(name, names, n);
+		name[n] = '\0';
+		v = strtoull(values, &end, 10);
+		if (end == values)
+			break;
+		if (strcmp(name, "InDatagrams") == 0)
+			out->in_datagrams = v, found++;
+		else if (strcmp(name, "OutDatagrams") == 0)
+			out->out_datagrams = v, found++;
+		else if (strcmp(name, "InErrors") == 0)
+			out->in_errors = v, found++;
+		else if (strcmp(name, "RcvbufErrors") == 0)
+			out->rcvbuf_errors = v, found++;
+		else if (strcmp(name, "SndbufErrors") == 0)
+			out->sndbuf_errors = v, found++;
+		names += n;
+		values = end;
+		if (*names != ' ')
+			break;
+		names++;
+	}
+	return found ? 0 : -1;
+}
+
+int udp_sample(struct udp_sample *out)
+{
+	char buf[8192];
+
+	if (read_text("/proc/net/snmp", buf, sizeof(buf)) < 0)
+		return -1;
+	return udp_parse_snmp(buf, out);
+}

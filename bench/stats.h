@@ -88,4 +88,16 @@ int proc_parse_status(const char *text, uint64_t *rss_kb, uint64_t *hwm_kb);
 /* Read both for pid. Returns 0 or -1 (no such process). */
 int proc_sample(pid_t pid, struct proc_sample *out);
 
+/* UDP counters of this network namespace (/proc/net/snmp): datagrams
+ * dropped because a receive or send buffer was full. In the bench's
+ * private namespace they belong to the bench and the server alone. */
+struct udp_sample {
+	uint64_t in_datagrams, out_datagrams;
+	uint64_t in_errors, rcvbuf_errors, sndbuf_errors;
+};
+
+/* Parse the text of /proc/net/snmp. Returns 0 or -1 (no Udp lines). */
+int udp_parse_snmp(const char *text, struct udp_sample *out);
+int udp_sample(struct udp_sample *out);
+
 #endif

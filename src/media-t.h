@@ -20,6 +20,9 @@
 #include "peer.h"
 #include "rtcp.h"
 #include "rtp.h"
+#include "sctp.h"
+
+#include <glib.h>
 
 #define SFU_RTP_MAX 1500            /* largest RTP packet we keep */
 #define SFU_NACK_MAX_MISSING 64     /* sequence numbers a stream chases */
@@ -161,6 +164,40 @@ void sfu__forward_retransmit(struct sfu_forward *f, uint16_t seq, uint8_t *buf);
 /* The sender info of our SR for this forward. */
 void sfu__forward_sender_info(const struct sfu_forward *f, int64_t now_us,
 			      struct sfu_rtcp_sender_info *si);
+
+/* ---- the media session (media.c, media_stats.c) ----------------------- */
+
+#define MEDIA_MAX_PUBS 16
+
+struct sfu_media_counters {
+	uint64_t rtp_bad, rtp_unknown, rtp_wrong_pt, rtcp_bad;
+};
+
+struct sfu_media {
+	const struct sfu_media_env *env;
+	const struct sfu_media_ops *ops;
+	void *owner;
+	struct sfu_peer *peer;
+	struct sfu_nego nego;
+	uint32_t rtcp_ssrc;
+	char cname[24];
+	char **cands;
+	size_t n_cands;
+	struct sfu_stream *pubs[MEDIA_MAX_PUBS]; /* compact: the RTP lookup list */
+	size_t n_pubs;
+	struct sfu_forward *fwd[SFU_NEGO_MAX_SECTIONS]; /* by section */
+	struct sfu_out_state out[SFU_NEGO_MAX_SECTIONS];
+	uint16_t twcc_seq;
+	GSource *timer;
+	unsigned ticks;
+	struct sfu_media_counters n;
+	/* Data channels: the association, once DTLS is up and a DATA
+	 * section was negotiated, and the stream of the "chat" channel. */
+	struct sfu_sctp *sctp;
+	int chat_sid;
+	uint64_t dc_in, dc_out, dc_dropped;
+};
+
 
 /* media.c, for forward.c */
 void sfu__media_forward_added(struct sfu_media *m, struct sfu_forward *f);

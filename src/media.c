@@ -25,38 +25,8 @@
 
 #define TICK_MS 100
 #define REPORT_TICKS 10 /* one RTCP report a second */
-#define MAX_PUBS 16
-
-struct sfu_media_counters {
-	uint64_t rtp_bad, rtp_unknown, rtp_wrong_pt, rtcp_bad;
-};
 
 static void start_sctp(struct sfu_media *m);
-
-struct sfu_media {
-	const struct sfu_media_env *env;
-	const struct sfu_media_ops *ops;
-	void *owner;
-	struct sfu_peer *peer;
-	struct sfu_nego nego;
-	uint32_t rtcp_ssrc;
-	char cname[24];
-	char **cands;
-	size_t n_cands;
-	struct sfu_stream *pubs[MAX_PUBS]; /* compact: the RTP lookup list */
-	size_t n_pubs;
-	struct sfu_forward *fwd[SFU_NEGO_MAX_SECTIONS]; /* by section */
-	struct sfu_out_state out[SFU_NEGO_MAX_SECTIONS];
-	uint16_t twcc_seq;
-	GSource *timer;
-	unsigned ticks;
-	struct sfu_media_counters n;
-	/* Data channels: the association, once DTLS is up and a DATA
-	 * section was negotiated, and the stream of the "chat" channel. */
-	struct sfu_sctp *sctp;
-	int chat_sid;
-	uint64_t dc_in, dc_out, dc_dropped;
-};
 
 static __thread uint8_t scratch[SFU_SCRATCH];
 
@@ -139,8 +109,8 @@ static void send_nacks(struct sfu_media *m, struct sfu_stream *s, int64_t now_us
 /* RR for every stream we receive, SDES, and REMB for the video ones. */
 static void report_to_publisher(struct sfu_media *m, int64_t now_us)
 {
-	struct sfu_rtcp_rb blocks[MAX_PUBS];
-	uint32_t video[MAX_PUBS];
+	struct sfu_rtcp_rb blocks[MEDIA_MAX_PUBS];
+	uint32_t video[MEDIA_MAX_PUBS];
 	size_t nb = 0, nv = 0;
 	int len, n;
 
@@ -697,7 +667,7 @@ void sfu_media_publish(struct sfu_media *m, size_t section, const char *track)
 {
 	const struct sfu_msec *sec = &m->nego.sec[section];
 
-	if (pub_at(m, section) || m->n_pubs == MAX_PUBS)
+	if (pub_at(m, section) || m->n_pubs == MEDIA_MAX_PUBS)
 		return;
 	m->pubs[m->n_pubs++] = sfu__stream_new(
 		m, section, track, sec,
@@ -780,120 +750,3 @@ const struct sfu_peer *sfu_media_peer(const struct sfu_media *m)
 	return m->peer;
 }
 
-/* ---- statistics ----------------------------------------------------------------- */
-
-/* A bitrate measured in a window that has since gone quiet is stale. */
-static uint64_t fresh_bitrate(uint64_t bps, uint64_t window_start_us,
-			      int64_t now_us)
-{
-	return now_us - (int64_t)window_start_us > 2000000 ? 0 : bps;
-}
-
-void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
-{
-	const struct sfu_ice *ice = sfu_peer_ice(m->peer);
-
-	memset(out, 0, sizeof(*out));
-	out->peer_state = sfu_peer_state_name(sfu_peer_state(m->peer));
-	out->ice_state = sfu_ice_state_name(sfu_ice_state(ice));
-	out->dtls_state = sfu_dtls_state_name(sfu_peer_dtls_state(m->peer));
-	out->selected_pair = sfu_ice_selected_pair(ice);
-	out->srtp_profile = sfu_srtp_profile_name(sfu_peer_srtp_profile(m->peer));
-	out->peer = *sfu_peer_counters(m->peer);
-	out->rtp_unknown = m->n.rtp_unknown + m->n.rtp_wrong_pt;
-	out->rtp_bad = m->n.rtp_bad;
-	out->rtcp_bad = m->n.rtcp_bad;
-	out->dc_messages_in = m->dc_in;
-	out->dc_messages_out = m->dc_out;
-	out->dc_dropped = m->dc_dropped;
-}
-
-size_t sfu_media_stream_count(const struct sfu_media *m)
-{
-	return m->n_pubs;
-}
-
-void sfu_media_stream_info(const struct sfu_media *m, size_t i,
-			   struct sfu_stream_info *out)
-{
-	const struct sfu_stream *s = m->pubs[i];
-	int64_t now = sfu_now_us();
-
-	memset(out, 0, sizeof(*out));
-	out->track = s->track;
-	out->kind = s->kind;
-	out->codec = sfu_codec_name(s->codec.codec);
-	out->ssrc = s->ssrc;
-	out->packets = s->st.packets;
-	out->bytes = s->st.bytes;
-	out->bitrate_bps = fresh_bitrate(s->st.bitrate_bps,
-					 s->st.bytes_window_start_us, now);
-	out->packets_lost = s->started
-				    ? s->highest_ext - s->base_ext + 1 - (int64_t)s->received
-				    : 0;
-	out->jitter_ms = s->codec.clock ? s->jitter * 1000.0 / s->codec.clock : 0;
-	out->nacks_sent = s->st.nacks_sent;
-	out->plis_sent = s->st.plis_sent + s->st.firs_sent;
-	out->keyframes = s->st.keyframes;
-	out->retransmits_in = s->st.retransmits_in;
-}
-
-size_t sfu_media_section_count(const struct sfu_media *m)
-{
-	return m->nego.n;
-}
-
-bool sfu_media_forward_info(const struct sfu_media *m, size_t section,
-			    struct sfu_forward_info *out)
-{
-	const struct sfu_forward *f = section < SFU_NEGO_MAX_SECTIONS
-					      ? m->fwd[section]
-					      : NULL;
-	const struct sfu_msec *sec = &m->nego.sec[section];
-
-	if (!f)
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->track = f->stream->track;
-	out->participant = sec->pub_participant;
-	out->mid = sec->mid;
-	out->ssrc = f->rw.ssrc;
-	out->packets = f->st.packets;
-	out->bytes = f->st.bytes;
-	out->bitrate_bps = fresh_bitrate(f->st.bitrate_bps,
-					 f->st.bytes_window_start_us, sfu_now_us());
-	out->nacks_received = f->st.nacks_received;
-	out->retransmitted = f->st.retransmitted;
-	out->plis_received = f->st.plis_received;
-	out->rtt_ms = f->st.rtt_ms;
-	out->active = f->active;
-	return true;
-}
-
-void sfu__media_add_totals(const struct sfu_media *m,
-			   struct sfu_rooms_totals *t)
-{
-	struct sfu_forward_info fi;
-	struct sfu_stream_info si;
-	struct sfu_media_info mi;
-
-	if (!m)
-		return;
-	sfu_media_info(m, &mi);
-	t->packets_in += mi.peer.rx_packets;
-	t->bytes_in += mi.peer.rx_bytes;
-	t->packets_out += mi.peer.tx_packets;
-	t->bytes_out += mi.peer.tx_bytes;
-	for (size_t i = 0; i < m->n_pubs; i++) {
-		sfu_media_stream_info(m, i, &si);
-		t->nacks_sent += si.nacks_sent;
-		t->plis_sent += si.plis_sent;
-	}
-	for (size_t i = 0; i < m->nego.n; i++) {
-		if (!sfu_media_forward_info(m, i, &fi))
-			continue;
-		t->nacks_received += fi.nacks_received;
-		t->retransmitted += fi.retransmitted;
-		t->plis_received += fi.plis_received;
-	}
-}

@@ -158,8 +158,9 @@ export function remoteVideos(page, selector = 'video[data-participant]') {
 export async function expectFlowingVideo(page, ids, { selector, timeoutMs = 30000 } = {}) {
   const want = [...ids].sort();
   let first = null;
-  await until(`flowing video from ${want.join(', ')}`, async () => {
-    const now = await remoteVideos(page, selector);
+  let now = null;
+  return until(`flowing video from ${want.join(', ')}`, async () => {
+    now = await remoteVideos(page, selector);
     const keys = Object.keys(now).sort();
     if (keys.join() !== want.join()) {
       first = null;
@@ -174,5 +175,8 @@ export async function expectFlowingVideo(page, ids, { selector, timeoutMs = 3000
     const rising = want.every((id) => now[id].framesDecoded > first[id].framesDecoded);
     if (!rising) return false;
     return now;
-  }, timeoutMs, 700);
+  }, timeoutMs, 700).catch((err) => {
+    err.message += `; first sample ${JSON.stringify(first)}, last ${JSON.stringify(now)}`;
+    throw err;
+  });
 }

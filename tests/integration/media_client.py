@@ -24,7 +24,6 @@ Everything that waits has a timeout.
 """
 
 import asyncio
-import fractions
 import json
 import os
 import re
@@ -573,7 +572,10 @@ class MediaClient:
                 track.stop()
 
     async def close(self):
-        """Close the peer connection and the socket (no leave)."""
+        """Close the peer connection and the socket (no leave).  The time
+        each step took is kept in close_times."""
+        self.close_times = []
+        t = time.monotonic()
         if self._dispatcher is not None:
             self._dispatcher.cancel()
             try:
@@ -581,9 +583,14 @@ class MediaClient:
             except BaseException:
                 pass
             self._dispatcher = None
+        self.close_times.append(("dispatcher", round(time.monotonic() - t, 2)))
+        t = time.monotonic()
         await self.close_pc()
+        self.close_times.append(("pc", round(time.monotonic() - t, 2)))
+        t = time.monotonic()
         if self.ws is not None:
             await self.ws.close()
+        self.close_times.append(("ws", round(time.monotonic() - t, 2)))
         if self in _open_media_clients:
             _open_media_clients.remove(self)
 
@@ -596,7 +603,8 @@ async def close_all_media_clients():
         except BaseException as e:
             print("closing %s: %r" % (c.label, e))
         if time.monotonic() - t0 > 3:
-            print("closing %s took %.1f s" % (c.label, time.monotonic() - t0))
+            print("closing %s took %.1f s (%s)" % (c.label, time.monotonic() - t0,
+                                                   getattr(c, "close_times", None)))
     _open_media_clients.clear()
 
 

@@ -12,6 +12,13 @@ measured over a window that starts once the media flows.
 test_three_publishers also measures the server's CPU time and the packets
 it forwards; the figures are printed (pytest -s) and written to
 tests/integration/out/media-figures.txt.
+
+Clients start one right after the other, as people do.  With
+MEDIA_TEST_JOIN_GAP=<seconds> they start that far apart instead, which
+tells a keyframe-request problem (test_back_to_back_subscribers) from
+anything else; the default, 0, is the real test.
+
+Run: tests/integration/run -x -q tests/integration/test_media.py -s
 """
 
 import asyncio
@@ -21,9 +28,6 @@ import os
 import re
 import sys
 import time
-from pathlib import Path
-
-import pytest
 
 from starling_helpers import Client, async_test, http_raw, unique_room
 from media_client import (HERE, MediaClient, PeerChild, close_all_media_clients,

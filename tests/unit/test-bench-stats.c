@@ -3,7 +3,7 @@
  * accounting (in order, gaps, reordering, duplicates, a start mid-stream,
  * packets older than the first one, jumps past the window, too-old
  * packets); the latency histogram (bucket bounds, quantiles against exact
- * values, min/max clamping, merge); the /proc parsers.
+ * values, min/max clamping, merge); the /proc parsers, /proc/net/snmp.
  */
 #include "stats.h"
 
@@ -176,8 +176,26 @@ static void test_proc(void)
 	ok(proc_parse_status("Name:\tx\n", &rss, &hwm) < 0, "no VmRSS refused");
 }
 
+static void test_snmp(void)
+{
+	static const char snmp[] =
+		"Ip: Forwarding DefaultTTL\nIp: 1 64\n"
+		"Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors "
+		"SndbufErrors InCsumErrors IgnoredMulti MemErrors\n"
+		"Udp: 1000 2 7 900 5 3 0 0 0\n"
+		"UdpLite: InDatagrams NoPorts\nUdpLite: 0 0\n";
+	struct udp_sample u;
+
+	ok(udp_parse_snmp(snmp, &u) == 0, "snmp parses");
+	ok(u.in_datagrams == 1000 && u.out_datagrams == 900, "datagrams");
+	ok(u.in_errors == 7 && u.rcvbuf_errors == 5 && u.sndbuf_errors == 3,
+	   "errors");
+	ok(udp_parse_snmp("Ip: a\nIp: 1\n", &u) < 0, "no Udp lines refused");
+}
+
 int main(void)
 {
+	test_snmp();
 	test_acct();
 	test_hist_buckets();
 	test_hist_quantiles();
