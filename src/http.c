@@ -502,7 +502,8 @@ static int admin_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return c->resp ? admin_write(wsi, c) : 0;
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
-		admin_release(c);
+		if (c) /* NULL when closed before a request was parsed */
+			admin_release(c);
 		return 0;
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
