@@ -143,7 +143,8 @@ export class Signaling extends EventTarget {
     this.pending.clear();
     if (this.reconnecting) return; // the reconnect loop sees the failed request
     if (this.closing || !this.resumeToken) {
-      if (!this.closing) {
+      // Before `joined`, the pending join request reports the failure.
+      if (!this.closing && this.you) {
         this.dispatchEvent(new CustomEvent('lost', { detail: { reason: `closed (${ev.code})` } }));
       }
       return;

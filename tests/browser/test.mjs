@@ -113,6 +113,15 @@ scenario('four pages in one room each show three remote tiles with flowing video
   for (const p of pages) assert.equal(await p.locator('.tile-remote').count(), 3);
   await sleep(1500); // let the stats and the speaking ring settle
   await pages[0].screenshot({ path: path.join(OUT, 'room-4.png') });
+  // The stats overlay: resolution, fps, bitrate, loss, RTT and codec per tile.
+  await pages[0].getByRole('button', { name: 'Show connection stats' }).click();
+  const overlay = pages[0].locator(`.tile[data-tile="${ids[1]}"] .stats`);
+  await until('the stats overlay to fill', async () => {
+    const text = await overlay.innerText();
+    return ['Resolution', 'Frame rate', 'Bitrate', 'Packet loss', 'RTT', 'Codec'].every((w) => text.includes(w)) && /VP8/.test(text);
+  }, 10000);
+  await pages[0].screenshot({ path: path.join(OUT, 'room-4-stats.png') });
+  await pages[0].getByRole('button', { name: 'Hide connection stats' }).click();
 });
 
 scenario('muting the microphone shows the muted badge to the others', async () => {
