@@ -34,6 +34,11 @@ static void build_ext_map(struct sfu_forward *f, const struct sfu_msec *sec)
 	f->rw.twcc_id = out->twcc;
 }
 
+void sfu__forward_refresh(struct sfu_forward *f, const struct sfu_msec *sec)
+{
+	build_ext_map(f, sec);
+}
+
 struct sfu_forward *sfu__forward_new(struct sfu_stream *s, struct sfu_media *sub,
 				     size_t section, const struct sfu_msec *sec)
 {

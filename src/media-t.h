@@ -155,6 +155,8 @@ uint32_t sfu__stream_ts_at(const struct sfu_stream *s, int64_t now_us);
 struct sfu_forward *sfu__forward_new(struct sfu_stream *s, struct sfu_media *sub,
 				     size_t section, const struct sfu_msec *sec);
 void sfu__forward_free(struct sfu_forward *f);
+/* The section's extension ids changed (the client's answer). */
+void sfu__forward_refresh(struct sfu_forward *f, const struct sfu_msec *sec);
 /* Send one packet of the stream; buf is scratch of SFU_RTP_MAX + 64. */
 void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
 		       const struct sfu_rtp *r, bool keyframe, int64_t now_us,

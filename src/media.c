@@ -95,6 +95,20 @@ static void request_keyframe(struct sfu_stream *s, int64_t now_us)
 	send_rtcp(pub, scratch, n);
 }
 
+/*
+ * A subscriber that waits for a keyframe gets nothing until one comes, so
+ * a request that the throttle held back, or that got lost, is repeated
+ * (at the throttle's pace) while any active forward still waits.
+ */
+static void keyframe_if_waiting(struct sfu_stream *s, int64_t now_us)
+{
+	for (size_t i = 0; i < s->n_fwd; i++)
+		if (s->fwd[i]->active && s->fwd[i]->need_keyframe) {
+			request_keyframe(s, now_us);
+			return;
+		}
+}
+
 static void send_nacks(struct sfu_media *m, struct sfu_stream *s, int64_t now_us)
 {
 	uint16_t seqs[SFU_NACK_MAX_MISSING];
@@ -168,8 +182,10 @@ static gboolean on_tick(gpointer data)
 
 	if (sfu_peer_state(m->peer) != SFU_PEER_CONNECTED)
 		return G_SOURCE_CONTINUE;
-	for (size_t i = 0; i < m->n_pubs; i++)
+	for (size_t i = 0; i < m->n_pubs; i++) {
 		send_nacks(m, m->pubs[i], now);
+		keyframe_if_waiting(m->pubs[i], now);
+	}
 	if (++m->ticks % REPORT_TICKS == 0) {
 		report_to_publisher(m, now);
 		report_to_subscriber(m, now);
@@ -730,8 +746,17 @@ bool sfu_media_subscribed(const struct sfu_media *sub,
 	return false;
 }
 
+void sfu_media_refresh(struct sfu_media *m)
+{
+	for (size_t i = 0; i < m->nego.n; i++)
+		if (m->fwd[i])
+			sfu__forward_refresh(m->fwd[i], &m->nego.sec[i]);
+}
+
 void sfu_media_section_accepted(struct sfu_media *m, size_t section)
 {
+	if (m->fwd[section])
+		sfu__forward_refresh(m->fwd[section], &m->nego.sec[section]);
 	activate(m, section, sfu_now_us());
 }
 

@@ -75,6 +75,9 @@ int sfu_media_subscribe(struct sfu_media *sub, struct sfu_media *pub,
 bool sfu_media_subscribed(const struct sfu_media *sub,
 			  const struct sfu_media *pub, size_t pub_section);
 
+/* A description changed sections' extension ids: forwards follow. */
+void sfu_media_refresh(struct sfu_media *m);
+
 /* The client's answer took (or refused) what section carries. */
 void sfu_media_section_accepted(struct sfu_media *m, size_t section);
 void sfu_media_section_refused(struct sfu_media *m, size_t section);

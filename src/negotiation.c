@@ -202,6 +202,18 @@ static void learn_caps(struct sfu_nego *n, const struct sfu_sdp_media *m)
 		if (!known && n->n_caps < SFU_NEGO_MAX_CAPS)
 			n->caps[n->n_caps++] = c;
 	}
+	for (size_t i = 0; i < m->n_extmaps; i++) {
+		const struct sfu_sdp_extmap *x = &m->extmaps[i];
+		uint8_t *known = sfu_str_eq(x->uri, SFU_EXT_MID) ? &n->ext_known.mid
+			       : sfu_str_eq(x->uri, SFU_EXT_ABS_SEND_TIME) ? &n->ext_known.abs_send_time
+			       : sfu_str_eq(x->uri, SFU_EXT_AUDIO_LEVEL) ? &n->ext_known.audio_level
+			       : sfu_str_eq(x->uri, SFU_EXT_TWCC) ? &n->ext_known.twcc
+			       : NULL;
+		if (x->id >= 1 && x->id <= 14)
+			n->ext_used |= (uint16_t)(1u << x->id);
+		if (known && !*known)
+			*known = x->id;
+	}
 	if (!e->mid)
 		e->mid = sfu_sdp_extmap_id(m, SFU_EXT_MID);
 	if (!e->abs_send_time)
@@ -487,6 +499,16 @@ int sfu_nego_apply_answer(struct sfu_nego *n, const struct sfu_sdp *sdp,
 		if (s->role != SFU_MSEC_MEDIA || !s->server_sends)
 			continue;
 		if (takes && sfu_sdp_format_by_pt(m, s->codec.pt)) {
+			/* The answer says which of our extensions it takes. */
+			s->ext.mid = s->ext.mid && sfu_sdp_extmap_id(m, SFU_EXT_MID) ? s->ext.mid : 0;
+			s->ext.abs_send_time = s->ext.abs_send_time &&
+					       sfu_sdp_extmap_id(m, SFU_EXT_ABS_SEND_TIME)
+						       ? s->ext.abs_send_time : 0;
+			s->ext.audio_level = s->ext.audio_level &&
+					     sfu_sdp_extmap_id(m, SFU_EXT_AUDIO_LEVEL)
+						     ? s->ext.audio_level : 0;
+			s->ext.twcc = s->ext.twcc && sfu_sdp_extmap_id(m, SFU_EXT_TWCC)
+					      ? s->ext.twcc : 0;
 			if (!s->accepted)
 				note(ch->accepted, &ch->n_accepted, i);
 			s->accepted = true;
@@ -571,17 +593,43 @@ static void unique_mid(const struct sfu_nego *n, char *out, size_t cap)
 	}
 }
 
+/* The id for one of our URIs: the client's own where it used the URI,
+ * else the usual WebRTC one if the client uses that id for nothing, else
+ * the lowest free one. taken collects what is handed out. */
+static uint8_t ext_id(const struct sfu_nego *n, uint8_t known, uint8_t usual,
+		      uint16_t *taken)
+{
+	uint16_t busy = n->ext_used | *taken;
+	uint8_t id = 0;
+
+	if (known)
+		id = known;
+	else if (!(busy & (1u << usual)))
+		id = usual;
+	else
+		for (uint8_t i = 1; i <= 14 && !id; i++)
+			if (!(busy & (1u << i)))
+				id = i;
+	if (id >= 1 && id <= 14)
+		*taken |= (uint16_t)(1u << id);
+	return id;
+}
+
 static void default_exts(const struct sfu_nego *n, enum sfu_sdp_kind kind,
 			 struct sfu_ext_ids *e)
 {
-	const struct sfu_ext_ids *c = &n->caps_ext[kind == SFU_SDP_VIDEO];
-	bool known = c->mid || c->abs_send_time || c->audio_level || c->twcc;
+	const struct sfu_ext_ids *k = &n->ext_known;
+	uint16_t taken = 0;
 
-	/* The client's own ids where it told us; else WebRTC's usual ones. */
-	e->mid = known ? c->mid : 4;
-	e->abs_send_time = known ? c->abs_send_time : 2;
-	e->audio_level = kind == SFU_SDP_AUDIO ? (known ? c->audio_level : 1) : 0;
-	e->twcc = known ? c->twcc : 3;
+	/* Known ids first, so a free one is never one the client uses. */
+	if (k->audio_level && kind == SFU_SDP_AUDIO)
+		taken |= (uint16_t)(1u << k->audio_level);
+	e->audio_level = kind == SFU_SDP_AUDIO
+				 ? ext_id(n, k->audio_level, 1, &taken)
+				 : 0;
+	e->abs_send_time = ext_id(n, k->abs_send_time, 2, &taken);
+	e->twcc = ext_id(n, k->twcc, 3, &taken);
+	e->mid = ext_id(n, k->mid, 4, &taken);
 }
 
 int sfu_nego_attach(struct sfu_nego *n, enum sfu_sdp_kind kind,

@@ -107,6 +107,11 @@ struct sfu_nego {
 	struct sfu_codec_params caps[SFU_NEGO_MAX_CAPS];
 	size_t n_caps;
 	struct sfu_ext_ids caps_ext[2]; /* [0] audio, [1] video */
+	/* Header extension ids the client's offers used, for any URI (one
+	 * bit per one-byte id 1..14), and its ids for the URIs we send, so
+	 * ids we pick never clash inside the BUNDLE. */
+	uint16_t ext_used;
+	struct sfu_ext_ids ext_known;
 	/* The client's transport, from its first description. */
 	char ice_ufrag[257], ice_pwd[257];
 	char fp_hash[16], fp[200];

@@ -381,6 +381,7 @@ static void on_offer(struct sfu_rooms *rs, struct sfu_room *r,
 			sfu__room_flush_offers(rs, r);
 		goto out;
 	}
+	sfu_media_refresh(m);
 	apply_changes(rs, r, p, cmd, &ch);
 	/* The answer holds exactly the offer's sections, so what p is to
 	 * receive is added after it, for the server's own offer. */
@@ -418,6 +419,7 @@ static void on_answer(struct sfu_rooms *rs, struct sfu_room *r,
 		sfu__room_emit_error(rs, cmd, SFU_ERR_BAD_SDP, why,
 				     SFU_EFFECT_NONE);
 	} else {
+		sfu_media_refresh(m);
 		apply_changes(rs, r, p, cmd, &ch);
 		sfu__room_flush_offers(rs, r);
 	}
