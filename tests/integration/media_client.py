@@ -572,25 +572,27 @@ class MediaClient:
                 track.stop()
 
     async def close(self):
-        """Close the peer connection and the socket (no leave).  The time
+        """Close the socket and the peer connection (no leave).  The time
         each step took is kept in close_times."""
         self.close_times = []
-        t = time.monotonic()
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            try:
-                await self._dispatcher
-            except BaseException:
-                pass
-            self._dispatcher = None
-        self.close_times.append(("dispatcher", round(time.monotonic() - t, 2)))
-        t = time.monotonic()
-        await self.close_pc()
-        self.close_times.append(("pc", round(time.monotonic() - t, 2)))
         t = time.monotonic()
         if self.ws is not None:
             await self.ws.close()
         self.close_times.append(("ws", round(time.monotonic() - t, 2)))
+        t = time.monotonic()
+        if self._dispatcher is not None:
+            # The closed socket ends it; cancelling a pending websockets
+            # recv() can take seconds.
+            d = self._dispatcher
+            self._dispatcher = None
+            done, _ = await asyncio.wait({d}, timeout=2)
+            if not done:
+                d.cancel()
+                await asyncio.wait({d}, timeout=2)
+        self.close_times.append(("dispatcher", round(time.monotonic() - t, 2)))
+        t = time.monotonic()
+        await self.close_pc()
+        self.close_times.append(("pc", round(time.monotonic() - t, 2)))
         if self in _open_media_clients:
             _open_media_clients.remove(self)
 

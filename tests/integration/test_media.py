@@ -29,7 +29,10 @@ import re
 import sys
 import time
 
-from starling_helpers import Client, async_test, http_raw, unique_room
+import pytest
+
+from starling_helpers import (Client, ServerPool, async_test, http_raw, pooled_server,
+                              unique_room)
 from media_client import (HERE, MediaClient, PeerChild, close_all_media_clients,
                           codec_names, proc_cpu_seconds, sdp_sections)
 
@@ -43,6 +46,21 @@ ADMIN_SECRET = "media-test-admin"
 # failure comes from keyframe requests of near-simultaneous subscribers.
 JOIN_GAP = float(os.environ.get("MEDIA_TEST_JOIN_GAP", "0"))
 OUT = HERE / "out"
+
+
+@pytest.fixture(scope="module")
+def _media_pool():
+    pool = ServerPool({"admin.secret": ADMIN_SECRET})
+    yield pool
+    problems = pool.shutdown()
+    assert not problems, "; ".join(problems)
+
+
+@pytest.fixture
+def media_server(request, _media_pool):
+    """A server shared by this module's tests (each uses its own rooms),
+    with the admin API on, so that failures can show the server's view."""
+    yield from pooled_server(_media_pool, request)
 
 
 def media_test(timeout):
@@ -172,25 +190,38 @@ def admin_totals(srv):
         return None
 
 
-def admin_stats(srv, room):
-    """Keyframe-related counters of /admin/rooms/<room>: the first video
-    track's and every subscription to it."""
+def room_dump(srv, room):
+    """The server's view of a room's video (/admin/rooms/<room>), compact:
+    per participant its video tracks (packets, plis_sent, keyframes) and
+    its video subscriptions (packets, plis_received)."""
+    if "admin.secret" not in srv.settings:
+        return "(no admin API)"
     try:
         status, _, body = http_raw(srv.admin_port, "/admin/rooms/" + room,
                                    headers={"Authorization": "Bearer " + srv.settings["admin.secret"]})
         r = json.loads(body)
-        track = None
+        out = []
         for p in r["participants"]:
-            for t in p["tracks"]:
-                if t["kind"] == "video" and track is None:
-                    track = {k: t.get(k) for k in ("id", "packets", "plis_sent", "keyframes")}
-                    track["publisher"] = p["name"]
-        subs = [dict(subscriber=p["name"], **{k: s.get(k) for k in ("packets", "plis_received")})
-                for p in r["participants"] for s in p["subscriptions"]
-                if track and s["track"] == track["id"]]
-        return {"track": track, "subs": subs}
+            vids = {t["id"] for q in r["participants"] for t in q["tracks"] if t["kind"] == "video"}
+            out.append("%s(%s): publishes %s; receives %s" % (
+                p["name"], p["id"],
+                ["%s packets=%s plis_sent=%s keyframes=%s" % (
+                    t["id"], t.get("packets"), t.get("plis_sent"), t.get("keyframes"))
+                 for t in p["tracks"] if t["kind"] == "video"],
+                ["%s packets=%s plis_received=%s" % (
+                    x["track"], x.get("packets"), x.get("plis_received"))
+                 for x in p["subscriptions"] if x["track"] in vids]))
+        return "; ".join(out)
     except Exception as e:  # diagnostics only
-        return {"error": repr(e)}
+        return "(admin API: %r)" % e
+
+
+async def frames(srv, x, keys, n=10, timeout=CONNECT):
+    """x.wait_frames, with the server's view of the room on failure."""
+    try:
+        await x.wait_frames(keys, n=n, timeout=timeout)
+    except AssertionError as e:
+        raise AssertionError("%s\nserver's view: %s" % (e, room_dump(srv, x.room))) from None
 
 
 async def remote_videos(x, others, kinds=("video",)):
@@ -265,7 +296,7 @@ async def test_three_publishers(server):
     for x in everyone:
         keys = [video_key(x, y.you) for y in everyone if y is not x]
         try:
-            await x.wait_frames(keys, n=10, timeout=max(deadline - time.monotonic(), 1.0))
+            await frames(srv, x, keys, n=10, timeout=max(deadline - time.monotonic(), 1.0))
         except AssertionError as e:
             problems.append(str(e))
         pairs += [(x, k) for k in keys]
@@ -330,10 +361,10 @@ async def test_three_publishers(server):
 
 
 @media_test(timeout=100)
-async def test_late_joiner(shared_server):
+async def test_late_joiner(media_server):
     """Requirement 2: a 4th participant joins three publishers late, gets
     all three videos, and they all get its video."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("late")
     # Video only (audio is covered elsewhere): four aiortc clients in one
     # Python process are as much as this test can afford.
@@ -342,7 +373,7 @@ async def test_late_joiner(shared_server):
         ("C", "Carol", {"audio": False})])
     for x in first:
         keys = await remote_videos(x, [y for y in first if y is not x])
-        await x.wait_frames(keys, n=5, timeout=CONNECT)
+        await frames(srv, x, keys, n=5, timeout=CONNECT)
 
     d = (await start_clients(srv, room, [("D", "Dave", {"audio": False})]))[0]
     # D's joined lists the three with their video track each.
@@ -352,7 +383,7 @@ async def test_late_joiner(shared_server):
     for x in first:
         pairs += [(x, k) for k in await remote_videos(x, [d])]
     for x, k in pairs:
-        await x.wait_frames([k], n=5, timeout=CONNECT)
+        await frames(srv, x, [k], n=5, timeout=CONNECT)
     fps = await measure(pairs, SHORT_WINDOW)
     print("\nlate joiner fps: %s" % {"%s<-%s" % (cl, k[1]): round(v, 1) for (cl, k), v in fps.items()})
     check_fps(fps)
@@ -361,18 +392,18 @@ async def test_late_joiner(shared_server):
 
 
 @media_test(timeout=100)
-async def test_leave_recycles_sections(shared_server):
+async def test_leave_recycles_sections(media_server):
     """Requirement 3: after a leave the others get participant_left, then an
     offer where the leaver's sections are inactive and out of the tracks
     map; a newcomer's video then takes one of those mids and plays."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("leave")
     a, b, c = await start_clients(srv, room, [
         ("A", "Alice", {}), ("B", "Bob", {}), ("C", "Carol", {})])
     stay = (a, b)
     for x in stay:
         keys = await remote_videos(x, [y for y in (a, b, c) if y is not x], ("video", "audio"))
-        await x.wait_frames(keys, n=5, timeout=CONNECT)
+        await frames(srv, x, keys, n=5, timeout=CONNECT)
     c_mids = {x.label: {mid: k for k, mid in offered(x).items() if k[0] == c.you} for x in stay}
     c_video = {x.label: offered(x)[video_key(x, c.you)] for x in stay}
     marks = {x.label: x.mark() for x in stay}
@@ -406,7 +437,7 @@ async def test_leave_recycles_sections(shared_server):
         print("\n%s: C's video was mid %s; D's video is mid %s, D's audio mid %s"
               % (x.label, c_video[x.label], mid, offered(x)[(d.you, got["audio"])]))
         key = (d.you, got["video"])
-        await x.wait_frames([key], n=5, timeout=CONNECT)
+        await frames(srv, x, [key], n=5, timeout=CONNECT)
         pairs.append((x, key))
     fps = await measure(pairs, SHORT_WINDOW)
     print("recycled-section fps: %s" % {"%s<-%s" % (cl, k[1]): round(v, 1)
@@ -417,10 +448,10 @@ async def test_leave_recycles_sections(shared_server):
 
 
 @media_test(timeout=80)
-async def test_receive_only(shared_server):
+async def test_receive_only(media_server):
     """Requirement 4: a participant with only the chat channel receives
     every published video (and audio)."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("recvonly")
     a, b, r = await start_clients(srv, room, [
         ("A", "Alice", {}), ("B", "Bob", {}),
@@ -432,7 +463,7 @@ async def test_receive_only(shared_server):
     want = set(offered(r))
     assert len(want) == 4, "R is offered %s, want A's and B's two tracks each" % offered(r)
     audio = sorted(want - set(keys))
-    await r.wait_frames(keys + audio, n=5, timeout=CONNECT)
+    await frames(srv, r, keys + audio, n=5, timeout=CONNECT)
     fps = await measure([(r, k) for k in keys + audio], SHORT_WINDOW)
     print("\nreceive-only fps (video and audio): %s" % {k[1]: round(v, 1) for (_, k), v in fps.items()})
     check_fps(fps)
@@ -444,10 +475,10 @@ async def test_receive_only(shared_server):
 
 
 @media_test(timeout=80)
-async def test_h264_only(shared_server):
+async def test_h264_only(media_server):
     """Requirement 5: an H.264 publisher reaches a subscriber that accepts
     only H.264."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("h264")
     p, s = await start_clients(srv, room, [
         ("P", "Pat", {"audio": False, "video_codecs": "H264"}),
@@ -464,7 +495,7 @@ async def test_h264_only(shared_server):
     answer_sec = [x for x in sdp_sections(s.last_answer_sdp) if x["mid"] == sec["mid"]][0]
     assert codec_names(answer_sec) == {"H264"}, codec_names(answer_sec)
     key = (p.you, vid)
-    await s.wait_frames([key], n=5, timeout=CONNECT)
+    await frames(srv, s, [key], n=5, timeout=CONNECT)
     fps = await measure([(s, key)], SHORT_WINDOW)
     print("\nH.264 fps: %.1f" % list(fps.values())[0])
     check_fps(fps)
@@ -488,19 +519,17 @@ async def test_back_to_back_subscribers(server):
     r1 = (await start_clients(srv, room, [("R1", "Rob", {"video": False, "audio": False})]))[0]
     vid = (await wait_known(r1, p.you, ("video",)))["video"]
     await wait_offered(r1, [(p.you, vid)])
-    await r1.wait_frames([(p.you, vid)], n=1, timeout=15)
+    await frames(srv, r1, [(p.you, vid)], n=1, timeout=15)
     t_first = r1.frames[(p.you, vid)][0]
     r2 = (await start_clients(srv, room, [("R2", "Rae", {"video": False, "audio": False})]))[0]
     t_r2 = time.monotonic()
     await wait_offered(r2, [(p.you, vid)])
     try:
-        await r2.wait_frames([(p.you, vid)], n=10, timeout=15)
+        await frames(srv, r2, [(p.you, vid)], n=10, timeout=15)
     except AssertionError as e:
-        st = admin_stats(srv, room)
         raise AssertionError("%s\nR1 decoded its first frame %.0f ms before R2's first offer "
-                             "was answered; server: P's video %s; subscriptions to it: %s" % (
-                                 e, 1000 * (t_r2 - t_first), st.get("track"), st.get("subs")))
-    await r1.wait_frames([(p.you, vid)], n=10, timeout=5)
+                             "was answered" % (e, 1000 * (t_r2 - t_first))) from None
+    await frames(srv, r1, [(p.you, vid)], n=10, timeout=5)
 
 
 async def relay_signaling(ws, child, log):
@@ -513,7 +542,11 @@ async def relay_signaling(ws, child, log):
             return
         log.append((time.monotonic(), m))
         if m["type"] == "offer":
-            r = await child.call({"cmd": "server-offer", "sdp": m["sdp"]})
+            try:
+                r = await child.call({"cmd": "server-offer", "sdp": m["sdp"]})
+            except (AssertionError, OSError, asyncio.TimeoutError) as e:
+                log.append((time.monotonic(), {"type": "(child gone)", "reason": repr(e)}))
+                continue    # the child was killed: keep reading the socket
             if "sdp" in r:
                 await ws.send({"type": "answer", "sdp": r["sdp"]})
 
@@ -524,7 +557,7 @@ async def test_media_death_removes_participant(server):
     is SIGKILLed while X's WebSocket stays open in this process; Y closes
     its RTCPeerConnection without leave, socket open.  The others get
     participant_left for both within 60 s (ICE consent freshness)."""
-    srv = server({"rooms.resume_grace_s": 2})
+    srv = server({"rooms.resume_grace_s": 2, "admin.secret": ADMIN_SECRET})
     room = unique_room("mdeath")
     obs = (await start_clients(srv, room, [
         ("O", "Olga", {"video": False, "audio": False})]))[0]
@@ -546,7 +579,7 @@ async def test_media_death_removes_participant(server):
         xv = (await wait_known(obs, jx["you"], ("video",)))["video"]
         yv = (await wait_known(obs, y.you, ("video",)))["video"]
         await wait_offered(obs, [(jx["you"], xv), (y.you, yv)])
-        await obs.wait_frames([(jx["you"], xv), (y.you, yv)], n=10, timeout=CONNECT)
+        await frames(srv, obs, [(jx["you"], xv), (y.you, yv)], n=10, timeout=CONNECT)
 
         mark = obs.mark()
         t_kill = time.monotonic()
@@ -560,8 +593,15 @@ async def test_media_death_removes_participant(server):
             left[who] = obs.msgs[i][0] - t_kill
         print("\nparticipant_left after media death: X (SIGKILLed pc) %.1f s, "
               "Y (pc.close()) %.1f s" % (left[jx["you"]], left[y.you]))
+        # What X's own (still open) socket is told, if anything.
+        for _ in range(20):
+            if any(m["type"] in ("kicked", "room_closed") for t, m in xlog if t > t_kill):
+                break
+            await asyncio.sleep(0.1)
         print("X's socket got, after the kill: %s" % [
             (m["type"], m.get("reason") or m.get("participant")) for t, m in xlog if t > t_kill])
+        print("server log about X: %s" % [line for line in srv.log_text().splitlines()
+                                           if jx["you"] in line][-4:])
         print("Y's socket got, after pc.close(): %s" % [
             (m["type"], m.get("reason") or m.get("participant")) for t, m in y.msgs if t > t_kill])
         relay.cancel()
@@ -575,7 +615,7 @@ async def test_killed_client_removed_after_grace(server):
     """Requirement 6 (whole client): kill -9 of a publishing client process
     (socket and media) -> participant_left within grace + a few seconds."""
     grace = 2
-    srv = server({"rooms.resume_grace_s": grace})
+    srv = server({"rooms.resume_grace_s": grace, "admin.secret": ADMIN_SECRET})
     room = unique_room("kill")
     obs = (await start_clients(srv, room, [
         ("O", "Olga", {"video": False, "audio": False})]))[0]
@@ -590,7 +630,7 @@ async def test_killed_client_removed_after_grace(server):
         assert line.strip() == "CONNECTED connected", line
         kv = (await wait_known(obs, kid, ("video",)))["video"]
         await wait_offered(obs, [(kid, kv)])
-        await obs.wait_frames([(kid, kv)], n=10, timeout=CONNECT)
+        await frames(srv, obs, [(kid, kv)], n=10, timeout=CONNECT)
         mark = obs.mark()
         t_kill = time.monotonic()
         proc.kill()
@@ -611,10 +651,10 @@ async def test_killed_client_removed_after_grace(server):
 
 
 @media_test(timeout=40)
-async def test_mute(shared_server):
+async def test_mute(media_server):
     """Requirement 7: mute / unmute reach the others as track_muted; an
     unknown or foreign track is bad_request."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("mute")
     a = (await start_clients(srv, room, [("A", "Alice", {"audio": True})]))[0]
     b = await Client.connect(srv, "B")
@@ -652,10 +692,10 @@ async def test_mute(shared_server):
 
 
 @media_test(timeout=60)
-async def test_glare(shared_server):
+async def test_glare(media_server):
     """Requirement 8: a client offer while a server offer is unanswered gets
     error/glare; after answering, the client's new offer is answered."""
-    srv = shared_server
+    srv = media_server
     room = unique_room("glare")
     a = (await start_clients(srv, room, [
         ("A", "Alice", {"video": False, "audio": True, "auto_answer": False})]))[0]
@@ -675,7 +715,7 @@ async def test_glare(shared_server):
     assert ans["id"] == "reoffer-1"
     vid = (await wait_known(a, b.you, ("video",)))["video"]
     assert (b.you, vid) in offered(a)
-    await a.wait_frames([(b.you, vid)], n=10, timeout=CONNECT)
+    await frames(srv, a, [(b.you, vid)], n=10, timeout=CONNECT)
     errors = [m for m in a.messages()[mark:] if m["type"] == "error" and m.get("id") != "glare-1"]
     assert errors == [], errors
     a.check_ok()
