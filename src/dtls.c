@@ -81,6 +81,20 @@ static int out_create(BIO *b)
 
 /* ---- context ------------------------------------------------------------ */
 
+/*
+ * Handshake retransmission: OpenSSL waits a full second before resending a
+ * lost flight. The first flight is often lost while the other side's ICE
+ * is still settling, so start at 100 ms and double up to 3 s, as WebRTC
+ * stacks do.
+ */
+static unsigned int dtls_timer(SSL *ssl, unsigned int previous_us)
+{
+	(void)ssl;
+	if (previous_us == 0)
+		return 100000;
+	return previous_us >= 1500000 ? 3000000 : previous_us * 2;
+}
+
 static int accept_any(int ok, X509_STORE_CTX *store)
 {
 	(void)ok;
@@ -175,6 +189,7 @@ struct sfu_dtls *sfu_dtls_new(struct sfu_dtls_ctx *ctx, bool is_server,
 	SSL_set_bio(d->ssl, d->in, out);
 	SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_set_mtu(d->ssl, DTLS_MTU);
+	DTLS_set_timer_cb(d->ssl, dtls_timer);
 	if (is_server)
 		SSL_set_accept_state(d->ssl);
 	else

@@ -81,7 +81,10 @@ static void request_keyframe(struct sfu_stream *s, int64_t now_us)
 	struct sfu_media *pub = s->owner;
 	int n;
 
-	if (!s->ssrc || !sfu__stream_keyframe_allowed(s, now_us))
+	/* Not before the publisher can hear it: the throttle would count a
+	 * request that never left (the tick asks again once connected). */
+	if (!s->ssrc || sfu_peer_state(pub->peer) != SFU_PEER_CONNECTED ||
+	    !sfu__stream_keyframe_allowed(s, now_us))
 		return;
 	if (!(s->codec.fb & SFU_FB_NACK_PLI) && (s->codec.fb & SFU_FB_CCM_FIR)) {
 		n = sfu_rtcp_build_fir(scratch, SFU_RTP_MAX, pub->rtcp_ssrc,

@@ -661,10 +661,12 @@ int sfu_nego_attach(struct sfu_nego *n, enum sfu_sdp_kind kind,
 		s->out_rtx_ssrc = new_rtx_ssrc;
 		n->n++;
 	}
-	if (!s->out_ssrc) {
-		s->out_ssrc = new_ssrc;
-		s->out_rtx_ssrc = new_rtx_ssrc;
-	}
+	/* Every track gets SSRCs of its own, a reused section too: browsers
+	 * bind an SSRC to the track they first saw on it, and would decode
+	 * the new one without ever showing it. Sequence numbers and
+	 * timestamps still continue from the section's last packet. */
+	s->out_ssrc = new_ssrc;
+	s->out_rtx_ssrc = new_rtx_ssrc;
 	s->codec = c;
 	default_exts(n, kind, &s->ext);
 	s->server_sends = true;

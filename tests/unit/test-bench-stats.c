@@ -193,8 +193,20 @@ static void test_snmp(void)
 	ok(udp_parse_snmp("Ip: a\nIp: 1\n", &u) < 0, "no Udp lines refused");
 }
 
+static void test_cpu(void)
+{
+	struct cpu_sample c;
+
+	ok(cpu_parse_stat("cpu  100 5 50 1000 20 3 2 10 0 0\ncpu0 1 2 3 4\n", &c) == 0,
+	   "/proc/stat parses");
+	is_int(c.busy, 170, "busy: user nice system irq softirq steal");
+	is_int(c.total, 1190, "total adds idle and iowait");
+	ok(cpu_parse_stat("intr 1 2 3\n", &c) < 0, "no cpu line refused");
+}
+
 int main(void)
 {
+	test_cpu();
 	test_snmp();
 	test_acct();
 	test_hist_buckets();
