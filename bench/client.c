@@ -711,7 +711,8 @@ static void on_message(void *arg, const char *text, size_t len)
 		const char *m = json_string_value(json_object_get(msg, "message"));
 		fail(c, "server error %s: %s", code ? code : "?", m ? m : "");
 	} else if (strcmp(type, "kicked") == 0 || strcmp(type, "room_closed") == 0) {
-		fail(c, "server sent %s", type);
+		const char *why = json_string_value(json_object_get(msg, "reason"));
+		fail(c, "server sent %s: %s", type, why ? why : "");
 	}
 	json_decref(msg);
 }

@@ -27,7 +27,8 @@ struct bench_env {
 	unsigned key_interval_ms;
 	size_t audio_payload;
 	bool janus;              /* Janus VideoRoom instead of Starling */
-	bool measuring;          /* inside the measured window */
+	volatile bool measuring; /* inside the measured window (set by the
+				    run's thread, read by the clients') */
 	bool verbose;
 };
 

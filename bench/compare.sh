@@ -2,10 +2,12 @@
 # bench/compare.sh - starling-bench against Starling and (when installed)
 # Janus's VideoRoom, at several sizes, each target alone in a private
 # network namespace (unshare -n) with a fresh server per run; then
-# bench/floor at N=5. Prints one summary table; the JSON of every run goes
-# to the output directory.
+# bench/floor for each fan-out used (participants - 1). Prints one summary
+# table ("x floor" = the target's CPU per forwarded packet over the GCM
+# floor at the same fan-out); the JSON and text of every run go to the
+# output directory (default $TMPDIR/starling-compare).
 #
-#   bench/compare.sh [--targets "starling janus"] [--sizes "1x3 1x6 4x6"]
+#   bench/compare.sh [--targets "starling janus"] [--sizes "1x3 1x6 4x6 8x6"]
 #                    [--seconds S] [--out DIR]
 #
 # Janus: Debian's janus package (apt-get install janus), configured here
@@ -16,9 +18,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 targets="starling janus"
-sizes="1x3 1x6 4x6"
+sizes="1x3 1x6 4x6 8x6"
 seconds=10
-out=$top/bench/results
+out=${TMPDIR:-/tmp}/starling-compare
 while [ $# -gt 0 ]; do
 	case $1 in
 	--targets) targets=$2; shift 2 ;;
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--inner) inner=$2; shift 2 ;;
-	*) sed -n '2,14p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,17p' "$0" >&2; exit 2 ;;
 	esac
 done
 STARLING=${STARLING:-$top/src/starling}
@@ -66,7 +68,8 @@ if [ -n "${inner:-}" ]; then
 	starling)
 		"$STARLING" -o http.port=18080 -o media.ips=127.0.0.1 \
 			-o admin.secret=x -l warn 2>"$log" &
-		url=ws://127.0.0.1:18080/ws port=18080 ice_ip=127.0.0.1 ;;
+		url=ws://127.0.0.1:18080/ws port=18080 ice_ip=127.0.0.1
+		extra=(--admin http://127.0.0.1:8081 --admin-secret x) ;;
 	janus)
 		# Janus gathers no candidates on a loopback interface: give it
 		# a veth end with a local address (traffic between local
@@ -79,7 +82,7 @@ if [ -n "${inner:-}" ]; then
 		cfg=$(mktemp -d)
 		janus_config "$cfg"
 		"$JANUS" -C "$cfg/janus.jcfg" -F "$cfg" -o >"$log" 2>&1 &
-		url=ws://127.0.0.1:8188/ port=8188 ;;
+		url=ws://127.0.0.1:8188/ port=8188 extra=() ;;
 	esac
 	srv=$!
 	trap 'kill $srv 2>/dev/null; wait $srv 2>/dev/null || true' EXIT
@@ -91,7 +94,7 @@ if [ -n "${inner:-}" ]; then
 	timeout $((seconds + 120)) "$BENCH" --target "$target" --url "$url" \
 		--rooms "$rooms" --participants "$parts" --seconds "$seconds" \
 		--ice-ip "$ice_ip" --server-pid "$srv" --json "$out/$target-$size.json" \
-		--floor-seconds 0 >"$out/$target-$size.txt" 2>&1 || rc=$?
+		--floor-seconds 0 "${extra[@]}" >"$out/$target-$size.txt" 2>&1 || rc=$?
 	exit $rc
 fi
 
@@ -108,28 +111,37 @@ for target in $targets; do
 		sed -n '/^forwarded/,$p' "$out/$target-$size.txt" >&2 || true
 	done
 done
-"$FLOOR" --subscribers 5 --seconds 3 --json "$out/floor-5.json" >&2
+for n in $(for size in $sizes; do echo $((${size#*x} - 1)); done | sort -un); do
+	"$FLOOR" --subscribers "$n" --seconds 3 --json "$out/floor-$n.json" >&2
+done
 
 python3 - "$out" <<'EOF'
 import glob, json, os, sys
 out = sys.argv[1]
-floor = {f["profile"]: f["cpu_us_per_forwarded"]
-         for f in json.load(open(os.path.join(out, "floor-5.json")))}
-gcm = floor.get("SRTP_AEAD_AES_128_GCM", 0)
-print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %9s %8s" % (
+floors = {}
+for path in glob.glob(os.path.join(out, "floor-*.json")):
+    for f in json.load(open(path)):
+        floors.setdefault(f["subscribers"], {})[f["profile"]] = f["cpu_us_per_forwarded"]
+print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %7s %7s" % (
     "target", "size", "pkts/s", "cpu us/pkt", "x floor", "loss %",
-    "p50 us", "p99 us", "1st A ms", "1st V ms", "RSS MB", "srtp"))
+    "p50 us", "p99 us", "1st A ms", "1st V ms", "RSS MB", "others%"))
 for path in sorted(glob.glob(os.path.join(out, "*-*x*.json"))):
     d = json.load(open(path))
     t, s = d["totals"], d.get("server") or {}
     us = s.get("cpu_us_per_forwarded_packet", 0)
-    print("%-9s %-5s %9.0f %11.2f %7.1f %7.3f %8d %8d %8d %8d %9.1f %8s%s" % (
+    gcm = floors.get(d["participants"] - 1, {}).get("SRTP_AEAD_AES_128_GCM", 0)
+    print("%-9s %-5s %9.0f %11.2f %7.1f %7.3f %8d %8d %8d %8d %7.1f %7.0f%s" % (
         d["target"], "%dx%d" % (d["rooms"], d["participants"]),
         t["forwarded_packets_per_s"], us, us / gcm if gcm else 0,
         t["loss_percent"], d["latency_us"]["p50"], d["latency_us"]["p99"],
         d["join_to_first_ms"]["audio"]["max"], d["join_to_first_ms"]["video"]["max"],
-        s.get("rss_kb", 0) / 1024, d.get("srtp", "")[5:].replace("AEAD_", ""),
+        s.get("rss_kb", 0) / 1024,
+        d.get("machine", {}).get("others_percent_of_one_core", -1),
         "" if d["ok"] else "  FAILED: " + d["failure"]))
-print("floor (5 subscribers): " + ", ".join(
-    "%s %.2f us/pkt" % (k, v) for k, v in floor.items()))
+print("others% = CPU used by unrelated processes during the window, in % of "
+      "one core; srtp: " + ", ".join(sorted({json.load(open(p)).get("srtp", "?")
+      for p in glob.glob(os.path.join(out, "*-*x*.json"))})))
+for n in sorted(floors):
+    print("floor (%d subscribers): " % n + ", ".join(
+        "%s %.2f us/pkt" % (k, v) for k, v in floors[n].items()))
 EOF

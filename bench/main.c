@@ -16,6 +16,8 @@
 #include <glib.h>
 #include <jansson.h>
 #include <math.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -30,23 +32,34 @@
 #include "srtp.h"
 
 struct opts {
-	const char *url, *json, *ice_ip, *label;
+	const char *url, *json, *ice_ip, *label, *admin, *admin_secret;
 	unsigned rooms, participants;
 	double seconds, setup_timeout;
 	unsigned join_interval_ms;
 	pid_t server_pid;
 	unsigned video_kbps, fps, key_interval_ms, audio_bytes;
 	double floor_seconds;
+	unsigned threads;
 	bool fail_on_loss, verbose, janus;
 };
 
 enum phase { JOINING, SETUP, WINDOW, DRAIN, DONE };
+
+/* A client thread: its own main context; clients of the rooms it holds
+ * live there (every callback of a client runs on its thread). */
+struct worker {
+	GThread *thread;
+	GMainContext *ctx;
+	GMainLoop *loop;
+};
 
 struct run {
 	struct opts o;
 	struct bench_env env;
 	struct bench_client **clients;
 	unsigned n;
+	struct worker workers[4];
+	unsigned n_workers;
 	unsigned started;
 	enum phase phase;
 	int64_t t_start, t_next_join, t_setup_deadline, t_window0, t_window1,
@@ -54,6 +67,7 @@ struct run {
 	struct proc_sample cpu0, cpu1;
 	int64_t self_cpu0_us, self_cpu1_us; /* the bench's own CPU time */
 	struct udp_sample udp0, udp1;       /* whole run */
+	struct cpu_sample mach0, mach1;     /* the machine, measured window */
 	bool have_udp;
 	bool have_cpu;
 	GMainLoop *loop;
@@ -78,9 +92,13 @@ static void usage(FILE *f)
 		"  --key-interval MS    between keyframes (2000)\n"
 		"  --audio-bytes B      audio payload bytes (100)\n"
 		"  --floor-seconds S    floor measurement per profile (2; 0 = skip)\n"
+		"  --threads N          client threads, rooms spread over them (1..4; 1)\n"
 		"  --target T           starling (PROTOCOL.md signaling) or janus\n"
 		"                       (VideoRoom over ws://HOST:8188/, janus-protocol)\n"
 		"  --label TEXT         name of the target in the report (the target)\n"
+		"  --admin URL          Starling's admin API (http://127.0.0.1:8081): its\n"
+		"                       counters go into the report\n"
+		"  --admin-secret S     bearer secret for --admin\n"
 		"  --fail-on-loss       exit 3 when any packet was lost\n"
 		"  --verbose            log signaling\n");
 }
@@ -104,6 +122,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "floor-seconds", required_argument, NULL, 'f' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "target", required_argument, NULL, 't' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "threads", required_argument, NULL, 'N' },
+		{ "admin-secret", required_argument, NULL, 'S' },
 		{ "fail-on-loss", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -115,7 +136,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			    .ice_ip = "127.0.0.1", .join_interval_ms = 100,
 			    .setup_timeout = 30, .video_kbps = 1000, .fps = 30,
 			    .key_interval_ms = 2000, .audio_bytes = 100,
-			    .floor_seconds = 2 };
+			    .floor_seconds = 2, .threads = 1 };
 	while ((c = getopt_long(argc, argv, "u:r:p:s:P:j:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'u': o->url = optarg; break;
@@ -140,6 +161,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			break;
 		case 'L': o->fail_on_loss = true; break;
+		case 'a': o->admin = optarg; break;
+		case 'N': o->threads = (unsigned)atoi(optarg); break;
+		case 'S': o->admin_secret = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
@@ -151,7 +175,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    o->rooms * o->participants > 1000 || o->seconds <= 0 ||
 	    o->fps < 1 || o->fps > 120 || o->video_kbps < 50 ||
 	    o->audio_bytes < BENCH_HDR_LEN + 1 || o->audio_bytes > 1000 ||
-	    o->key_interval_ms < 100)
+	    o->key_interval_ms < 100 || o->threads < 1 || o->threads > 4)
 		return -1;
 	return 0;
 }
@@ -204,18 +228,48 @@ static int64_t self_cpu_us(void)
 
 static void sample_server(struct run *r, struct proc_sample *s)
 {
-	if (s == &r->cpu0)
+	if (s == &r->cpu0) {
 		r->self_cpu0_us = self_cpu_us();
-	else
+		cpu_sample(&r->mach0);
+	} else {
 		r->self_cpu1_us = self_cpu_us();
+		cpu_sample(&r->mach1);
+	}
 	if (r->o.server_pid > 0 && proc_sample(r->o.server_pid, s) < 0)
 		set_failure(r, "server process %d is gone", (int)r->o.server_pid);
+}
+
+static struct worker *worker_of(struct run *r, unsigned i)
+{
+	return &r->workers[room_of(r, i) % r->n_workers];
+}
+
+static gboolean start_cb(gpointer data)
+{
+	bench_client_start(data);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean stop_cb(gpointer data)
+{
+	bench_client_stop_sending(data);
+	return G_SOURCE_REMOVE;
 }
 
 static void stop_all(struct run *r)
 {
 	for (unsigned i = 0; i < r->n; i++)
-		bench_client_stop_sending(r->clients[i]);
+		g_main_context_invoke(worker_of(r, i)->ctx, stop_cb, r->clients[i]);
+}
+
+static gpointer worker_main(gpointer data)
+{
+	struct worker *w = data;
+
+	g_main_context_push_thread_default(w->ctx);
+	g_main_loop_run(w->loop);
+	g_main_context_pop_thread_default(w->ctx);
+	return NULL;
 }
 
 static gboolean on_tick(gpointer data)
@@ -235,8 +289,13 @@ static gboolean on_tick(gpointer data)
 		}
 		if (r->failure[0] || r->interrupted) {
 			if (r->phase == WINDOW) {
-				sample_server(r, &r->cpu1);
+				/* Report the partial window too. */
 				r->t_window1 = now;
+				r->have_cpu = r->o.server_pid > 0 &&
+					      proc_sample(r->o.server_pid, &r->cpu1) == 0;
+				r->self_cpu1_us = self_cpu_us();
+				cpu_sample(&r->mach1);
+				r->env.measuring = false;
 			}
 			stop_all(r);
 			r->phase = DONE;
@@ -247,7 +306,9 @@ static gboolean on_tick(gpointer data)
 	switch (r->phase) {
 	case JOINING:
 		while (r->started < r->n && now >= r->t_next_join) {
-			bench_client_start(r->clients[r->started++]);
+			unsigned i = r->started++;
+			g_main_context_invoke(worker_of(r, i)->ctx, start_cb,
+					      r->clients[i]);
 			r->t_next_join += (int64_t)r->o.join_interval_ms * 1000000;
 		}
 		if (r->started == r->n) {
@@ -309,6 +370,93 @@ static gboolean on_signal(gpointer data)
 	r->interrupted = true;
 	set_failure(r, "interrupted");
 	return G_SOURCE_CONTINUE;
+}
+
+/* ---- Starling's admin API ----------------------------------------------- */
+
+/* GET base + path with the bearer secret; the JSON body or NULL. */
+static json_t *http_get_json(const char *base, const char *path,
+			     const char *secret)
+{
+	char host[256], port[16] = "80", *req, buf[65536];
+	const char *p = base, *colon, *slash;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	GString *resp = g_string_new("");
+	json_t *out = NULL;
+	const char *body;
+	int fd = -1;
+	ssize_t n;
+
+	if (strncmp(p, "http://", 7) == 0)
+		p += 7;
+	slash = strchr(p, '/');
+	if (!slash)
+		slash = p + strlen(p);
+	colon = memchr(p, ':', (size_t)(slash - p));
+	snprintf(host, sizeof(host), "%.*s", (int)((colon ? colon : slash) - p), p);
+	if (colon)
+		snprintf(port, sizeof(port), "%.*s", (int)(slash - colon - 1), colon + 1);
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
+		goto out;
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+		goto out;
+	req = sfu_xasprintf("GET %s HTTP/1.1\r\nHost: %s\r\n"
+			    "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
+			    path, host, secret ? secret : "");
+	n = write(fd, req, strlen(req));
+	free(req);
+	if (n < 0)
+		goto out;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		g_string_append_len(resp, buf, n);
+	body = strstr(resp->str, "\r\n\r\n");
+	if (body && strncmp(resp->str, "HTTP/1.1 200", 12) == 0)
+		out = json_loads(body + 4, 0, NULL);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ai)
+		freeaddrinfo(ai);
+	g_string_free(resp, TRUE);
+	return out;
+}
+
+/* The server's own view: totals, and per room what publishers lost on
+ * the way in and what was retransmitted. NULL when unavailable. */
+static json_t *admin_stats(const struct run *r)
+{
+	json_t *server = http_get_json(r->o.admin, "/admin/server", r->o.admin_secret);
+	json_int_t lost = 0, nacks = 0, retx = 0, plis = 0, keys = 0;
+	char path[128], room[80];
+
+	if (!server)
+		return NULL;
+	for (unsigned i = 0; i < r->o.rooms; i++) {
+		json_t *rm, *parts, *pp, *t;
+		size_t k, m;
+		snprintf(room, sizeof(room), "bench-%d-%u", (int)getpid(), i);
+		snprintf(path, sizeof(path), "/admin/rooms/%s", room);
+		rm = http_get_json(r->o.admin, path, r->o.admin_secret);
+		parts = json_object_get(rm, "participants");
+		json_array_foreach(parts, k, pp) {
+			json_array_foreach(json_object_get(pp, "tracks"), m, t) {
+				lost += json_integer_value(json_object_get(t, "packets_lost"));
+				nacks += json_integer_value(json_object_get(t, "nacks_sent"));
+				plis += json_integer_value(json_object_get(t, "plis_sent"));
+				keys += json_integer_value(json_object_get(t, "keyframes"));
+			}
+			json_array_foreach(json_object_get(pp, "subscriptions"), m, t)
+				retx += json_integer_value(json_object_get(t, "retransmitted"));
+		}
+		json_decref(rm);
+	}
+	json_object_set_new(server, "publisher_packets_lost", json_integer(lost));
+	json_object_set_new(server, "nacks_sent", json_integer(nacks));
+	json_object_set_new(server, "plis_sent", json_integer(plis));
+	json_object_set_new(server, "keyframes_received", json_integer(keys));
+	json_object_set_new(server, "retransmitted", json_integer(retx));
+	return server;
 }
 
 /* ---- the report --------------------------------------------------------- */
@@ -444,12 +592,13 @@ static json_t *client_report(const struct run *r, unsigned i, struct totals *t,
 			 "subscriptions", subs);
 }
 
-static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
+static int report(struct run *r, const struct floor_result *fl, size_t n_fl,
+		  json_t *admin)
 {
 	struct totals t;
 	json_t *root, *clients = json_array(), *server = json_null(), *floors;
 	double window_s = (double)(r->t_window1 - r->t_window0) / 1e9;
-	double cpu_us = 0, us_per_pkt = 0, pps = 0;
+	double cpu_us = 0, us_per_pkt = 0, pps = 0, mach_busy = -1, mach_others = -1;
 	bool print = r->n <= 48;
 	int rc = 0;
 
@@ -511,6 +660,17 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		       cpu_us / 1e6, window_s, cpu_us / 1e4 / window_s, us_per_pkt,
 		       (unsigned long long)r->cpu1.rss_kb,
 		       (unsigned long long)r->cpu1.hwm_kb, r->cpu1.threads);
+	if (admin)
+		printf("admin API   packets in %lld, out %lld; lost by publishers on "
+		       "the way in %lld; NACKs sent %lld, retransmitted %lld, PLIs "
+		       "sent %lld\n",
+		       (long long)json_integer_value(json_object_get(admin, "packets_in")),
+		       (long long)json_integer_value(json_object_get(admin, "packets_out")),
+		       (long long)json_integer_value(
+			       json_object_get(admin, "publisher_packets_lost")),
+		       (long long)json_integer_value(json_object_get(admin, "nacks_sent")),
+		       (long long)json_integer_value(json_object_get(admin, "retransmitted")),
+		       (long long)json_integer_value(json_object_get(admin, "plis_sent")));
 	if (r->have_udp)
 		printf("udp         %llu receive-buffer and %llu send-buffer drops "
 		       "in this network namespace (whole run)\n",
@@ -520,6 +680,18 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 	       (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6,
 	       window_s > 0 ? (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e4 / window_s
 			    : 0);
+	if (r->mach1.total > r->mach0.total && window_s > 0) {
+		long hz = sysconf(_SC_CLK_TCK);
+		double busy_s = (double)(r->mach1.busy - r->mach0.busy) / (double)hz;
+		double others = busy_s - (double)(r->self_cpu1_us - r->self_cpu0_us) / 1e6 -
+				(r->have_cpu ? cpu_us / 1e6 : 0);
+		mach_busy = 100.0 * (double)(r->mach1.busy - r->mach0.busy) /
+			    (double)(r->mach1.total - r->mach0.total);
+		mach_others = others / window_s * 100;
+		printf("machine     %.0f%% busy over %ld CPUs in the window; other "
+		       "processes used %.0f%% of a core\n",
+		       mach_busy, sysconf(_SC_NPROCESSORS_ONLN), mach_others);
+	}
 	floors = json_array();
 	for (size_t i = 0; i < n_fl; i++) {
 		/* A multiple only for the profile the run negotiated. */
@@ -569,6 +741,13 @@ static int report(struct run *r, const struct floor_result *fl, size_t n_fl)
 		"join_to_first_ms", "audio", hist_json(&t.join_audio), "video",
 		hist_json(&t.join_video), "server", server, "floor", floors);
 	json_object_set_new(root, "join_to_connected_ms", hist_json(&t.join_connected));
+	json_object_set_new(root, "machine",
+			    json_pack("{s:i, s:f, s:f}", "cpus",
+				      (int)sysconf(_SC_NPROCESSORS_ONLN),
+				      "busy_percent", mach_busy,
+				      "others_percent_of_one_core", mach_others));
+	if (admin)
+		json_object_set_new(root, "admin", json_incref(admin));
 	if (r->have_udp)
 		json_object_set_new(
 			root, "udp",
@@ -603,6 +782,7 @@ int main(int argc, char **argv)
 	struct sfu_cert *cert;
 	struct floor_result fl[2];
 	size_t n_fl = 0;
+	json_t *admin;
 	char room[80], name[64];
 	unsigned fanout;
 	double kps, bytes_per_s;
@@ -651,6 +831,13 @@ int main(int argc, char **argv)
 		r.clients[i] = bench_client_new(&r.env, i, room, name);
 	}
 	r.loop = g_main_loop_new(NULL, FALSE);
+	r.n_workers = SFU_MIN(r.o.threads, r.o.rooms);
+	for (unsigned i = 0; i < r.n_workers; i++) {
+		struct worker *w = &r.workers[i];
+		w->ctx = g_main_context_new();
+		w->loop = g_main_loop_new(w->ctx, FALSE);
+		w->thread = g_thread_new("bench", worker_main, w);
+	}
 	r.t_start = r.t_next_join = bench_now_ns();
 	g_timeout_add(20, on_tick, &r);
 	g_unix_signal_add(SIGINT, on_signal, &r);
@@ -660,6 +847,12 @@ int main(int argc, char **argv)
 	r.have_udp = udp_sample(&r.udp0) == 0;
 	g_main_loop_run(r.loop);
 	r.have_udp = r.have_udp && udp_sample(&r.udp1) == 0;
+	/* Stop the client threads: from here everything is read from
+	 * this thread only. */
+	for (unsigned i = 0; i < r.n_workers; i++) {
+		g_main_loop_quit(r.workers[i].loop);
+		g_thread_join(r.workers[i].thread);
+	}
 
 	/* The floor for the same fan-out, before the clients go (the server
 	 * idles meanwhile: nobody sends). */
@@ -672,13 +865,25 @@ int main(int argc, char **argv)
 				  r.o.floor_seconds, &fl[n_fl]) == 0)
 			n_fl++;
 	}
-	rc = report(&r, fl, n_fl);
+	admin = r.o.admin && !r.o.janus ? admin_stats(&r) : NULL;
+	rc = report(&r, fl, n_fl, admin);
+	json_decref(admin);
 
-	for (unsigned i = 0; i < r.n; i++)
+	for (unsigned i = 0; i < r.n; i++) {
+		struct worker *w = worker_of(&r, i);
+		g_main_context_push_thread_default(w->ctx);
 		bench_client_free(r.clients[i]);
-	/* Let the agents' deferred releases and the close frames run. */
-	for (int i = 0; i < 50 && g_main_context_iteration(NULL, FALSE); i++)
-		;
+		g_main_context_pop_thread_default(w->ctx);
+	}
+	/* Let the agents' deferred releases run. */
+	for (unsigned k = 0; k < r.n_workers; k++)
+		for (int i = 0; i < 1000 && g_main_context_iteration(r.workers[k].ctx, FALSE);
+		     i++)
+			;
+	for (unsigned k = 0; k < r.n_workers; k++) {
+		g_main_loop_unref(r.workers[k].loop);
+		g_main_context_unref(r.workers[k].ctx);
+	}
 	free(r.clients);
 	g_main_loop_unref(r.loop);
 	sfu_dtls_ctx_free(r.env.dtls);

@@ -336,3 +336,29 @@ int udp_sample(struct udp_sample *out)
 		return -1;
 	return udp_parse_snmp(buf, out);
 }
+
+/* ---- /proc/stat ------------------------------------------------------------ */
+
+int cpu_parse_stat(const char *text, struct cpu_sample *out)
+{
+	unsigned long long v[8] = { 0 };
+	int n;
+
+	n = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	if (n < 4)
+		return -1;
+	/* user nice system idle iowait irq softirq steal */
+	out->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	out->total = out->busy + v[3] + v[4];
+	return 0;
+}
+
+int cpu_sample(struct cpu_sample *out)
+{
+	char buf[4096];
+
+	if (read_text("/proc/stat", buf, sizeof(buf)) < 0)
+		return -1;
+	return cpu_parse_stat(buf, out);
+}

@@ -88,6 +88,15 @@ int proc_parse_status(const char *text, uint64_t *rss_kb, uint64_t *hwm_kb);
 /* Read both for pid. Returns 0 or -1 (no such process). */
 int proc_sample(pid_t pid, struct proc_sample *out);
 
+/* The whole machine's CPU time (/proc/stat, first line), in clock
+ * ticks: busy = user + nice + system + irq + softirq + steal. */
+struct cpu_sample {
+	uint64_t busy, total;
+};
+
+int cpu_parse_stat(const char *text, struct cpu_sample *out);
+int cpu_sample(struct cpu_sample *out);
+
 /* UDP counters of this network namespace (/proc/net/snmp): datagrams
  * dropped because a receive or send buffer was full. In the bench's
  * private namespace they belong to the bench and the server alone. */
