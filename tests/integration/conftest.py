@@ -21,6 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from starling_helpers import Server, ServerPool, pooled_server, stop_servers, item_failed  # noqa: E402
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "soak: long churn soak (tests/integration/test_soak.py); "
+                            "select with -m soak, skip with -m 'not soak'")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
