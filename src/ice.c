@@ -215,9 +215,20 @@ struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
 	return ice;
 }
 
+struct doomed_agent {
+	NiceAgent *agent;
+	guint stream;
+};
+
 static gboolean release_agent(gpointer data)
 {
-	g_object_unref(data);
+	struct doomed_agent *d = data;
+
+	/* Removing the stream closes its sockets now, whatever else may
+	 * still hold a reference to the agent. */
+	nice_agent_remove_stream(d->agent, d->stream);
+	g_object_unref(d->agent);
+	free(d);
 	return G_SOURCE_REMOVE;
 }
 
@@ -232,9 +243,15 @@ void sfu_ice_free(struct sfu_ice *ice)
 				       g_main_context_get_thread_default(), NULL,
 				       NULL);
 		g_signal_handlers_disconnect_by_data(ice->agent, ice);
-		/* Not from inside the agent's own callback: later. */
+		struct doomed_agent *d = sfu_xmalloc(sizeof(*d));
+		d->agent = ice->agent;
+		d->stream = ice->stream;
+		/* Not from inside the agent's own callback: later, but at the
+		 * default priority, since an idle-priority source would starve
+		 * while the agent's socket stays readable with nobody reading. */
 		idle = g_idle_source_new();
-		g_source_set_callback(idle, release_agent, ice->agent, NULL);
+		g_source_set_priority(idle, G_PRIORITY_DEFAULT);
+		g_source_set_callback(idle, release_agent, d, NULL);
 		g_source_attach(idle, g_main_context_get_thread_default());
 		g_source_unref(idle);
 	}
