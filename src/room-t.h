@@ -27,6 +27,7 @@ struct sfu_rooms {
 	GHashTable *where;    /* struct sfu_participant * -> struct sfu_room * */
 	size_t n_participants;
 	struct sfu_rooms_totals gone;
+	bool trim; /* someone left: return freed memory at the next tick */
 	sfu_emit_fn emit;
 	void *emit_ctx;
 };

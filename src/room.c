@@ -14,6 +14,7 @@
 #include "room.h"
 
 #include <glib.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 #include "clock.h"
@@ -225,6 +226,7 @@ void sfu__participant_remove(struct sfu_rooms *rs, struct sfu_room *r,
 	/* Freeing its media detaches the others' sections that carried
 	 * its tracks; they then get an offer without them. */
 	sfu_participant_free(p);
+	rs->trim = true;
 	if (r->participants->len == 0 && !r->persistent)
 		room_destroy(rs, r);
 	else if (!r->closing)
@@ -418,6 +420,13 @@ void sfu_rooms_handle(struct sfu_rooms *rs, const struct sfu_cmd *cmd,
 
 void sfu_rooms_tick(struct sfu_rooms *rs, int64_t now_ms)
 {
+	/* Participants that left freed their rings and buffers; hand the
+	 * memory back to the system so a server's size follows its load
+	 * (glibc keeps freed memory in per-thread arenas otherwise). */
+	if (rs->trim) {
+		rs->trim = false;
+		malloc_trim(0);
+	}
 	GPtrArray *expired = g_ptr_array_new();
 	GHashTableIter it;
 	gpointer key, val;
