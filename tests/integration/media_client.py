@@ -263,20 +263,23 @@ class MediaClient:
             self.chat = pc.createDataChannel("chat")
         return pc
 
-    async def start(self, room, name, join_timeout=5.0, answer_timeout=10.0):
+    async def start(self, room, name, join_timeout=5.0, answer_timeout=10.0, token=None):
         """Join room as name and negotiate the first offer."""
         await self.connect()
-        await self.join(room, name, join_timeout)
+        await self.join(room, name, join_timeout, token=token)
         await self.offer(timeout=answer_timeout)
         return self
 
     async def connect(self):
         self.ws = await Client.connect(self.srv, self.label)
 
-    async def join(self, room, name, timeout=5.0):
+    async def join(self, room, name, timeout=5.0, token=None):
         self.room = room
         self.name = name
-        await self.ws.send({"type": "join", "room": room, "name": name, "id": "join"})
+        msg = {"type": "join", "room": room, "name": name, "id": "join"}
+        if token is not None:
+            msg["token"] = token
+        await self.ws.send(msg)
         j = await self.ws.expect("joined", timeout=timeout, id="join")
         self.you = j["you"]
         self.joined = j
