@@ -423,6 +423,8 @@ static bool admin_start(struct lws *wsi, struct admin_conn *c)
 	return false;
 }
 
+static int admin_write(struct lws *wsi, struct admin_conn *c);
+
 static int admin_respond(struct lws *wsi, struct admin_conn *c)
 {
 	struct sfu_admin_request rq = {
@@ -435,6 +437,7 @@ static int admin_respond(struct lws *wsi, struct admin_conn *c)
 					   *end = buf + sizeof(buf) - 1;
 
 	sfu_admin_handle(http_of(wsi)->admin, &rq, &rs);
+	free(c->resp);
 	c->resp = rs.body;
 	c->resp_len = rs.body ? strlen(rs.body) : 0;
 	c->resp_off = 0;
@@ -446,6 +449,10 @@ static int admin_respond(struct lws *wsi, struct admin_conn *c)
 					&p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
 		return -1;
+	/* A small answer goes out with its headers, so a pipelined request
+	 * that lws hands us next cannot land between the two. */
+	if (c->resp_len <= 8192)
+		return admin_write(wsi, c);
 	lws_callback_on_writable(wsi);
 	return 0;
 }
@@ -492,7 +499,8 @@ static int admin_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			return 0;
 		}
 		c->body = sfu_xrealloc(c->body, c->body_len + len + 1);
-		memcpy(c->body + c->body_len, in, len);
+		if (len)
+			memcpy(c->body + c->body_len, in, len);
 		c->body_len += len;
 		c->body[c->body_len] = '\0';
 		return 0;

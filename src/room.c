@@ -562,8 +562,9 @@ int sfu_rooms_close(struct sfu_rooms *rs, const char *name, const char *reason)
 		room_destroy(rs, r);
 		return 0;
 	}
-	/* Removing the last participant destroys the room. */
-	while (r->participants->len > 0)
+	/* Removing the last participant destroys the room, so count down
+	 * rather than look at r after that. */
+	for (guint n = r->participants->len; n > 0; n--)
 		sfu__participant_remove(rs, r, g_ptr_array_index(r->participants, 0),
 					"room closed");
 	return 0;

@@ -1249,9 +1249,6 @@ def test_admin(arena, case):
     check_all_well(arena, t, case)
 
 
-@pytest.mark.xfail(reason="server bug: a POST whose body is followed, in the same TCP "
-                   "segment, by a pipelined request gets its response header twice "
-                   "(reported; src/http.c admin_callback)", strict=False)
 def test_admin_pipelined_after_post(arena):
     """Two pipelined requests, the first a POST with a body: two well-formed
     responses, in order."""
