@@ -525,6 +525,35 @@ static void w_room_metrics(struct sfu_rooms *rs, void *ctx)
 	sfu_rooms_foreach(rs, room_metrics, ctx);
 }
 
+/* The server-wide counters, as a table over struct sfu_rooms_totals. */
+#define COUNTER(name, field, help) \
+	{ name, help, offsetof(struct sfu_rooms_totals, field) }
+static const struct {
+	const char *name, *help;
+	size_t offset;
+} counters[] = {
+	COUNTER("starling_participants_joined_total", participants_total,
+		"Participants that joined since start."),
+	COUNTER("starling_packets_in_total", packets_in,
+		"Datagrams received on media transports."),
+	COUNTER("starling_packets_out_total", packets_out,
+		"Datagrams sent on media transports."),
+	COUNTER("starling_bytes_in_total", bytes_in,
+		"Bytes received on media transports."),
+	COUNTER("starling_bytes_out_total", bytes_out,
+		"Bytes sent on media transports."),
+	COUNTER("starling_nacks_received_total", nacks_received,
+		"NACK packets received from subscribers."),
+	COUNTER("starling_nacks_sent_total", nacks_sent,
+		"NACK packets sent to publishers."),
+	COUNTER("starling_plis_received_total", plis_received,
+		"PLI and FIR requests received from subscribers."),
+	COUNTER("starling_plis_sent_total", plis_sent,
+		"PLI and FIR requests sent to publishers."),
+	COUNTER("starling_retransmitted_packets_total", retransmitted,
+		"Packets resent to subscribers in answer to NACKs."),
+};
+
 static void metrics(struct sfu_admin *a, const struct route_args *args,
 		    const struct sfu_admin_request *rq,
 		    struct sfu_admin_response *out)
@@ -543,26 +572,9 @@ static void metrics(struct sfu_admin *a, const struct route_args *args,
 	       (uint64_t)a->n_workers);
 	metric(&t, "starling_uptime_seconds", "gauge", "Seconds since the server started.",
 	       (uint64_t)((sfu_now_ms() - a->started_ms) / 1000));
-	metric(&t, "starling_participants_joined_total", "counter",
-	       "Participants that joined since start.", tot.t.participants_total);
-	metric(&t, "starling_packets_in_total", "counter",
-	       "Datagrams received on media transports.", tot.t.packets_in);
-	metric(&t, "starling_packets_out_total", "counter",
-	       "Datagrams sent on media transports.", tot.t.packets_out);
-	metric(&t, "starling_bytes_in_total", "counter",
-	       "Bytes received on media transports.", tot.t.bytes_in);
-	metric(&t, "starling_bytes_out_total", "counter",
-	       "Bytes sent on media transports.", tot.t.bytes_out);
-	metric(&t, "starling_nacks_received_total", "counter",
-	       "NACK packets received from subscribers.", tot.t.nacks_received);
-	metric(&t, "starling_nacks_sent_total", "counter",
-	       "NACK packets sent to publishers.", tot.t.nacks_sent);
-	metric(&t, "starling_plis_received_total", "counter",
-	       "PLI and FIR requests received from subscribers.", tot.t.plis_received);
-	metric(&t, "starling_plis_sent_total", "counter",
-	       "PLI and FIR requests sent to publishers.", tot.t.plis_sent);
-	metric(&t, "starling_retransmitted_packets_total", "counter",
-	       "Packets resent to subscribers in answer to NACKs.", tot.t.retransmitted);
+	for (size_t i = 0; i < SFU_ARRAY_SIZE(counters); i++)
+		metric(&t, counters[i].name, "counter", counters[i].help,
+		       *(const uint64_t *)((const char *)&tot.t + counters[i].offset));
 	for (int i = 0; i < a->n_workers; i++)
 		sfu_worker_call(a->workers[i], w_room_metrics, &rl);
 	for (int f = 0; f < RF_COUNT; f++) {
