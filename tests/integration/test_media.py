@@ -459,15 +459,18 @@ async def forwarded(srv, room, who, track, mid, timeout=20.0):
             headers={"Authorization": "Bearer " + srv.settings["admin.secret"]})
         assert status == 200, body
         subs = [x for x in json.loads(body)["subscriptions"] if x["track"] == track]
-        assert subs and subs[0]["mid"] == mid and subs[0]["active"], subs
-        return subs[0]["packets"]
+        if not (subs and subs[0]["mid"] == mid and subs[0]["active"]):
+            return None, subs      # not answered yet: wait
+        return subs[0]["packets"], subs
     end = time.monotonic() + timeout
     while True:
-        before = packets()
+        before, subs = packets()
         await asyncio.sleep(1.0)
-        if packets() - before >= 20:
+        after, subs = packets()
+        if before is not None and after is not None and after - before >= 20:
             return
-        assert time.monotonic() < end, "%s: track %s not flowing in mid %s" % (who, track, mid)
+        assert time.monotonic() < end, "%s: track %s not flowing in mid %s: %s" % (
+            who, track, mid, subs)
 
 
 @media_test(timeout=80)
