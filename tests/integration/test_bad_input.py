@@ -421,7 +421,15 @@ async def test_slow_reader_closed_1008(server):
             got += 1
         except websockets.ConnectionClosed:
             break
-    assert slow.ws.close_code == 1008, "closed with %s after %d replies" % (slow.ws.close_code, got)
+    # The server closes with 1008. A client that does not read may not
+    # get to see the close frame: when the server finally drops the TCP
+    # connection with the client's unread flood in its buffers, the kernel
+    # resets it and the client sees 1006. So the server's own record of
+    # why it closed is the evidence in that case.
+    closed_for_queue = "closing a socket whose client does not read" in srv.log_text()
+    assert closed_for_queue, "the server did not close the slow reader for its send queue"
+    assert slow.ws.close_code in (1008, 1006), \
+        "closed with %s after %d replies" % (slow.ws.close_code, got)
     srv.assert_alive()
     y = await Client.connect(srv, "Y")
     jy = await y.join(room, "Y")
