@@ -107,24 +107,12 @@ static void start(struct sfu_forward *f, const struct sfu_rtp *r, int64_t now_us
 	f->started = true;
 }
 
-static void sent(struct sfu_forward *f, int len, const struct sfu_rtp *r,
-		 int64_t now_us)
+static void sent(struct sfu_forward *f, const struct sfu_rtp *r, int64_t now_us)
 {
-	struct sfu_forward_stats *st = &f->st;
-
-	(void)len;
-	st->packets++;
-	st->bytes += r->payload_len;
+	f->st.packets++;
+	f->st.bytes += r->payload_len;
 	/* Payload bytes, like the stream's, so in and out compare. */
-	st->bytes_window += r->payload_len;
-	if (now_us - (int64_t)st->bytes_window_start_us >= 1000000) {
-		int64_t span = now_us - (int64_t)st->bytes_window_start_us;
-		st->bitrate_bps = span > 2000000
-					  ? 0
-					  : st->bytes_window * 8 * 1000000 / (uint64_t)span;
-		st->bytes_window = 0;
-		st->bytes_window_start_us = (uint64_t)now_us;
-	}
+	sfu__bitrate_add(&f->st.rate, r->payload_len, now_us);
 }
 
 void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
@@ -157,7 +145,7 @@ void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
 		out->last_us = now_us;
 	}
 	if (sfu__media_send_rtp(f->sub, buf, (size_t)n) == 0)
-		sent(f, n, r, now_us);
+		sent(f, r, now_us);
 }
 
 void sfu__forward_retransmit(struct sfu_forward *f, uint16_t seq, uint8_t *buf)

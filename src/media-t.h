@@ -32,6 +32,32 @@
 struct sfu_media;
 struct sfu_forward;
 
+/* Bytes over a window of about a second: the stats' bitrate. */
+struct sfu_bitrate {
+	uint64_t bytes, start_us, bps;
+};
+
+static inline void sfu__bitrate_add(struct sfu_bitrate *b, size_t len,
+				    int64_t now_us)
+{
+	int64_t span = now_us - (int64_t)b->start_us;
+
+	b->bytes += len;
+	if (span >= 1000000) {
+		/* A window that spans a long silence says nothing. */
+		b->bps = span > 2000000 ? 0 : b->bytes * 8 * 1000000 / (uint64_t)span;
+		b->bytes = 0;
+		b->start_us = (uint64_t)now_us;
+	}
+}
+
+/* The bitrate, or 0 when the window has since gone quiet. */
+static inline uint64_t sfu__bitrate_read(const struct sfu_bitrate *b,
+					 int64_t now_us)
+{
+	return now_us - (int64_t)b->start_us > 2000000 ? 0 : b->bps;
+}
+
 /* One slot of a stream's retransmission ring. */
 struct sfu_ring_slot {
 	uint16_t seq;
@@ -50,8 +76,7 @@ struct sfu_stream_stats {
 	uint64_t nacks_sent, plis_sent, firs_sent;
 	uint64_t keyframes, retransmits_in, dropped;
 	int64_t lost; /* cumulative, RFC 3550 (may be negative) */
-	uint64_t bytes_window, bytes_window_start_us; /* for bitrate */
-	uint64_t bitrate_bps;
+	struct sfu_bitrate rate;
 };
 
 struct sfu_stream {
@@ -102,8 +127,7 @@ struct sfu_forward_stats {
 	uint64_t packets, bytes;
 	uint64_t nacks_received, retransmitted, plis_received;
 	int rtt_ms;
-	uint64_t bytes_window, bytes_window_start_us;
-	uint64_t bitrate_bps;
+	struct sfu_bitrate rate;
 	uint8_t fraction_lost;
 	int32_t cumulative_lost;
 };

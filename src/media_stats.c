@@ -11,13 +11,6 @@
 
 /* ---- statistics ----------------------------------------------------------------- */
 
-/* A bitrate measured in a window that has since gone quiet is stale. */
-static uint64_t fresh_bitrate(uint64_t bps, uint64_t window_start_us,
-			      int64_t now_us)
-{
-	return now_us - (int64_t)window_start_us > 2000000 ? 0 : bps;
-}
-
 void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
 {
 	const struct sfu_ice *ice = sfu_peer_ice(m->peer);
@@ -55,8 +48,7 @@ void sfu_media_stream_info(const struct sfu_media *m, size_t i,
 	out->ssrc = s->ssrc;
 	out->packets = s->st.packets;
 	out->bytes = s->st.bytes;
-	out->bitrate_bps = fresh_bitrate(s->st.bitrate_bps,
-					 s->st.bytes_window_start_us, now);
+	out->bitrate_bps = sfu__bitrate_read(&s->st.rate, now);
 	out->packets_lost = s->started
 				    ? s->highest_ext - s->base_ext + 1 - (int64_t)s->received
 				    : 0;
@@ -89,8 +81,7 @@ bool sfu_media_forward_info(const struct sfu_media *m, size_t section,
 	out->ssrc = f->rw.ssrc;
 	out->packets = f->st.packets;
 	out->bytes = f->st.bytes;
-	out->bitrate_bps = fresh_bitrate(f->st.bitrate_bps,
-					 f->st.bytes_window_start_us, sfu_now_us());
+	out->bitrate_bps = sfu__bitrate_read(&f->st.rate, sfu_now_us());
 	out->nacks_received = f->st.nacks_received;
 	out->retransmitted = f->st.retransmitted;
 	out->plis_received = f->st.plis_received;

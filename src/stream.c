@@ -120,19 +120,6 @@ static void update_jitter(struct sfu_stream *s, const struct sfu_rtp *r,
 	s->last_transit = transit;
 }
 
-static void update_bitrate(struct sfu_stream_stats *st, size_t len,
-			   int64_t now_us)
-{
-	st->bytes_window += len;
-	if (now_us - (int64_t)st->bytes_window_start_us >= 1000000) {
-		int64_t span = now_us - (int64_t)st->bytes_window_start_us;
-		st->bitrate_bps = span > 2000000 ? 0
-				  : st->bytes_window * 8 * 1000000 / (uint64_t)span;
-		st->bytes_window = 0;
-		st->bytes_window_start_us = (uint64_t)now_us;
-	}
-}
-
 bool sfu__stream_receive(struct sfu_stream *s, const uint8_t *pkt,
 			 const struct sfu_rtp *r, int64_t now_us)
 {
@@ -140,7 +127,7 @@ bool sfu__stream_receive(struct sfu_stream *s, const uint8_t *pkt,
 
 	if (!s->started) {
 		s->base_ext = s->highest_ext = ext;
-		s->st.bytes_window_start_us = (uint64_t)now_us;
+		s->st.rate.start_us = (uint64_t)now_us;
 	} else if (ext > s->highest_ext) {
 		if (ext > s->highest_ext + 1)
 			missing_add(s, s->highest_ext + 1, ext, now_us);
@@ -163,7 +150,7 @@ bool sfu__stream_receive(struct sfu_stream *s, const uint8_t *pkt,
 	s->received++;
 	s->st.packets++;
 	s->st.bytes += r->payload_len;
-	update_bitrate(&s->st, r->payload_len, now_us);
+	sfu__bitrate_add(&s->st.rate, r->payload_len, now_us);
 	if (ext == s->highest_ext) {
 		s->last_ts = r->ts;
 		s->last_arrival_us = now_us;

@@ -482,7 +482,7 @@ static void test_bitrate(void)
 		rx(s, (uint16_t)i, 1800u * (uint32_t)i, T0 + i * 20 * MS);
 	/* 50 packets of 4 payload bytes over 1 s, then the 51st closes the
 	 * window: (51 * 4) bytes * 8 bits. */
-	is_int(s->st.bitrate_bps, 51 * 4 * 8, "bitrate over the first second");
+	is_int(s->st.rate.bps, 51 * 4 * 8, "bitrate over the first second");
 	sfu__stream_free(s);
 }
 
