@@ -39,18 +39,10 @@ struct route_args {
 bool sfu_admin_authorized(const char *header, const char *secret)
 {
 	static const char prefix[] = "Bearer ";
-	size_t n, m;
-	unsigned char diff = 0;
 
 	if (!header || !secret || strncmp(header, prefix, sizeof(prefix) - 1))
 		return false;
-	header += sizeof(prefix) - 1;
-	n = strlen(header);
-	m = strlen(secret);
-	/* Constant time in the secret's length: every byte is compared. */
-	for (size_t i = 0; i < m; i++)
-		diff |= (unsigned char)(secret[i] ^ (i < n ? header[i] : 0));
-	return diff == 0 && n == m;
+	return sfu_secret_equal(header + sizeof(prefix) - 1, secret);
 }
 
 struct sfu_admin *sfu_admin_new(const struct sfu_config *cfg,

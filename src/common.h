@@ -38,6 +38,12 @@ void sfu_random_bytes(void *buf, size_t n);
 /* Write n random bytes as 2n lowercase hex digits plus NUL into out. */
 void sfu_random_hex(char *out, size_t n);
 
+/*
+ * Whether given equals secret, in time that depends on secret's length
+ * only (every byte of it is compared), for credentials.
+ */
+bool sfu_secret_equal(const char *given, const char *secret);
+
 /* Copy at most size-1 bytes of src into dst, always NUL-terminating.
  * Returns strlen(src), so a result >= size means truncation. */
 size_t sfu_strlcpy(char *dst, const char *src, size_t size);

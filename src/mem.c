@@ -112,3 +112,13 @@ size_t sfu_strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+bool sfu_secret_equal(const char *given, const char *secret)
+{
+	size_t n = strlen(given), m = strlen(secret);
+	unsigned char diff = 0;
+
+	for (size_t i = 0; i < m; i++)
+		diff |= (unsigned char)(secret[i] ^ (i < n ? given[i] : 0));
+	return diff == 0 && n == m;
+}

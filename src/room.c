@@ -190,13 +190,8 @@ static bool match_id(const struct sfu_participant *p, const char *id)
 
 static bool match_resume(const struct sfu_participant *p, const char *tok)
 {
-	const char *mine = sfu_participant_resume_token(p);
-	unsigned char diff = 0;
-
-	/* Constant time: the token is a credential. */
-	for (size_t i = 0; i < SFU_TOKEN_LEN; i++)
-		diff |= (unsigned char)(mine[i] ^ tok[i]);
-	return diff == 0 && tok[SFU_TOKEN_LEN] == '\0';
+	/* The token is a credential. */
+	return sfu_secret_equal(tok, sfu_participant_resume_token(p));
 }
 
 static void new_participant_id(struct sfu_room *r, char *out)
