@@ -387,6 +387,13 @@ void sfu__sctp_data(struct sfu_sctp *s, uint16_t sid, uint32_t ppid,
 		reasm_reset(s);
 	}
 	if (!s->r.active || s->r.sid != sid) {
+		if (end && len > s->o.max_receive) {
+			/* usrsctp hands a whole message in one piece when it
+			 * fits its receive window, which can be larger than
+			 * what we promised to accept */
+			s->c.rx_dropped++;
+			return;
+		}
 		if (end) {
 			deliver(s, sid, ppid, data, len);
 			return;

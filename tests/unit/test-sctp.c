@@ -21,6 +21,8 @@
  * association fire on the other and are handed over).
  */
 #include "sctp.h"
+#include "dcep.h"
+#include "sctp-int.h"
 
 #include <glib.h>
 #include <stdatomic.h>
@@ -301,6 +303,26 @@ static void test_large(void)
 	is_int(sfu_sctp_send(B.s, 0, true, big, 65537), -EMSGSIZE,
 	       "over the 64 KiB default");
 	ok(msg_roundtrip(&B, &A, 0, false, big, 65536), "64 KiB default ok");
+	free(big);
+}
+
+/* usrsctp can hand over a whole message larger than max_receive in one
+ * piece (it fits the receive window); it is dropped, not delivered. */
+static void test_whole_oversized(void)
+{
+	size_t max = SFU_SCTP_MAX_RECEIVE, n = max + 1;
+	uint8_t *big = calloc(1, n);
+	uint64_t before = sfu_sctp_counters(B.s)->rx_dropped;
+	int msgs = B.messages;
+
+	sfu__sctp_data(B.s, 0, SFU_PPID_BINARY, true, big, n);
+	is_int(B.messages, msgs, "a whole message over max_receive is not "
+	       "delivered");
+	is_int(sfu_sctp_counters(B.s)->rx_dropped, before + 1,
+	       "and is counted as dropped");
+	sfu__sctp_data(B.s, 0, SFU_PPID_BINARY, true, big, max);
+	is_int(B.messages, msgs + 1, "max_receive itself is delivered");
+	is_int(B.msg_len, max, "whole");
 	free(big);
 }
 
@@ -696,6 +718,7 @@ int main(void)
 	test_open();
 	test_messages();
 	test_large();
+	test_whole_oversized();
 	test_bounded();
 	test_loss();
 	test_unordered();
