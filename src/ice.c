@@ -11,8 +11,12 @@
 #include "ice.h"
 
 #include <agent.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "log.h"
 
@@ -24,6 +28,15 @@ struct sfu_ice {
 	char *remote_ufrag;
 	char *public_ip;
 	char pair[160];
+	/* The selected pair's own UDP socket and peer, when the pair is
+	 * not relayed: media goes out with one sendto() there instead of
+	 * nice_agent_send() (agent lock, a GSocket message, an address
+	 * object per packet). libnice still owns the socket and keeps its
+	 * own STUN traffic on it. */
+	GSocket *direct;
+	int direct_fd;
+	struct sockaddr_storage direct_to;
+	socklen_t direct_to_len;
 	const struct sfu_ice_ops *ops;
 	void *arg;
 };
@@ -48,7 +61,17 @@ static void on_recv(NiceAgent *agent, guint stream, guint component, guint len,
 		    gchar *buf, gpointer data)
 {
 	struct sfu_ice *ice = data;
+	GSource *src = g_main_current_source();
 
+	/* GLib blocks a non-recursive source while it dispatches: it
+	 * removes the socket from the poll set and adds it back after,
+	 * and each of those writes the context's wakeup eventfd, so every
+	 * dispatch costs two write()s, a read() and one more empty turn of
+	 * the loop. Nothing here iterates the context recursively, so the
+	 * block buys nothing; libnice gives no handle on its socket source
+	 * except this one, the source dispatching us. */
+	if (src && !g_source_get_can_recurse(src))
+		g_source_set_can_recurse(src, TRUE);
 	ice->ops->recv(ice->arg, (uint8_t *)buf, len);
 }
 
@@ -81,6 +104,46 @@ static void addr_text(const NiceAddress *a, char *out, size_t n)
 	snprintf(out, n, "%s:%u", ip, nice_address_get_port(a));
 }
 
+static void direct_clear(struct sfu_ice *ice)
+{
+	if (ice->direct)
+		g_object_unref(ice->direct);
+	ice->direct = NULL;
+	ice->direct_fd = -1;
+}
+
+/* Relayed and TCP pairs keep going through libnice, which frames them. */
+static void direct_path(struct sfu_ice *ice, const NiceCandidate *local,
+			const NiceCandidate *remote)
+{
+	GSocket *sock;
+
+	direct_clear(ice);
+	if (local->type == NICE_CANDIDATE_TYPE_RELAYED ||
+	    local->transport != NICE_CANDIDATE_TRANSPORT_UDP ||
+	    remote->transport != NICE_CANDIDATE_TRANSPORT_UDP)
+		return;
+	sock = nice_agent_get_selected_socket(ice->agent, ice->stream, 1);
+	if (!sock)
+		return;
+	memset(&ice->direct_to, 0, sizeof(ice->direct_to));
+	nice_address_copy_to_sockaddr(&remote->addr,
+				      (struct sockaddr *)&ice->direct_to);
+	switch (ice->direct_to.ss_family) {
+	case AF_INET:
+		ice->direct_to_len = sizeof(struct sockaddr_in);
+		break;
+	case AF_INET6:
+		ice->direct_to_len = sizeof(struct sockaddr_in6);
+		break;
+	default:
+		g_object_unref(sock);
+		return;
+	}
+	ice->direct = sock;
+	ice->direct_fd = g_socket_get_fd(sock);
+}
+
 static void on_selected_pair(NiceAgent *agent, guint stream, guint component,
 			     NiceCandidate *local, NiceCandidate *remote,
 			     gpointer data)
@@ -92,6 +155,7 @@ static void on_selected_pair(NiceAgent *agent, guint stream, guint component,
 	addr_text(&remote->addr, r, sizeof(r));
 	snprintf(ice->pair, sizeof(ice->pair), "%s <-> %s", l, r);
 	log_debug("selected pair %s", ice->pair);
+	direct_path(ice, local, remote);
 }
 
 /* The candidate as a=candidate text, with the 1:1 NAT address applied. */
@@ -189,6 +253,7 @@ struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
 {
 	struct sfu_ice *ice = sfu_xcalloc(1, sizeof(*ice));
 
+	ice->direct_fd = -1;
 	ice->ops = ops;
 	ice->arg = arg;
 	ice->public_ip = o->public_ip ? sfu_xstrdup(o->public_ip) : NULL;
@@ -238,6 +303,7 @@ void sfu_ice_free(struct sfu_ice *ice)
 
 	if (!ice)
 		return;
+	direct_clear(ice);
 	if (ice->agent) {
 		nice_agent_attach_recv(ice->agent, ice->stream, 1,
 				       g_main_context_get_thread_default(), NULL,
@@ -332,6 +398,12 @@ int sfu_ice_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
 	 * anyway lets a DTLS reply go out as soon as checks succeed. */
 	if (ice->state == SFU_ICE_FAILED || ice->state == SFU_ICE_CLOSED)
 		return -ENOTCONN;
+	if (ice->direct_fd >= 0) {
+		ssize_t w = sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
+				   (const struct sockaddr *)&ice->direct_to,
+				   ice->direct_to_len);
+		return w == (ssize_t)len ? 0 : -EAGAIN;
+	}
 	n = nice_agent_send(ice->agent, ice->stream, 1, (guint)len,
 			    (const gchar *)data);
 	return n == (gint)len ? 0 : -EAGAIN;

@@ -152,6 +152,8 @@ static void *thread_main(void *arg)
 	current = w;
 	mb = g_source_new(&mailbox_funcs, sizeof(struct mailbox_source));
 	((struct mailbox_source *)mb)->w = w;
+	/* no block/unblock around each dispatch: see on_recv in ice.c */
+	g_source_set_can_recurse(mb, TRUE);
 	g_source_attach(mb, w->ctx);
 	tick = g_timeout_source_new(TICK_MS);
 	g_source_set_callback(tick, on_tick, w, NULL);
