@@ -1,7 +1,8 @@
 /*
- * client-int.h - the participant's insides, shared by client.c (media,
- * accounting, Starling's signaling) and janus.c (Janus VideoRoom
- * signaling). Not for main.c.
+ * client-int.h - the participant's insides, shared by client.c (SDP,
+ * Starling's signaling, lifecycle), client_media.c (media, accounting,
+ * the peers' callbacks) and janus.c (Janus VideoRoom signaling). Not
+ * for main.c.
  */
 #ifndef BENCH_CLIENT_INT_H
 #define BENCH_CLIENT_INT_H
@@ -70,14 +71,9 @@ struct bench_client {
 	struct janus_state j;
 };
 
-/* client.c, for janus.c */
+/* client.c, for janus.c and client_media.c */
 void bclient_fail(struct bench_client *c, const char *fmt, ...) SFU_PRINTF(2, 3);
 void bclient_send_json(struct bench_client *c, json_t *msg);
-/* The publishing peer's ops (state CONNECTED starts sending) and the
- * receive-only peer's. */
-extern const struct sfu_peer_ops bclient_pub_ops, bclient_sub_ops;
-struct sfu_peer *bclient_new_peer(struct bench_client *c, bool controlling,
-				  const struct sfu_peer_ops *ops);
 /* Our first offer: audio + video sendonly (+ the data section). */
 char *bclient_offer_sdp(struct bench_client *c, bool data);
 /* The answer to a remote offer; own: sections MID_AUDIO/MID_VIDEO are
@@ -89,6 +85,13 @@ char *bclient_answer_sdp(struct bench_client *c, struct sfu_peer *pc,
 /* Apply a remote description's transport and candidates to pc. */
 int bclient_apply_remote(struct bench_client *c, struct sfu_peer *pc,
 			 const char *sdp, bool is_offer);
+
+/* client_media.c, for client.c and janus.c */
+/* The publishing peer's ops (state CONNECTED starts sending) and the
+ * receive-only peer's. */
+extern const struct sfu_peer_ops bclient_pub_ops, bclient_sub_ops;
+struct sfu_peer *bclient_new_peer(struct bench_client *c, bool controlling,
+				  const struct sfu_peer_ops *ops);
 
 /* janus.c */
 int janus_start(struct bench_client *c);
