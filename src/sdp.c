@@ -28,7 +28,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <strings.h>
 
 struct attr;
 
@@ -44,99 +43,6 @@ struct parser {
 	char *why;
 	size_t whylen;
 };
-
-/* ---- views ------------------------------------------------------------- */
-
-bool sfu_str_eq(struct sfu_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
-}
-
-/* ASCII only: the server never calls setlocale, so this is the C locale. */
-bool sfu_str_caseeq(struct sfu_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.len == n && (n == 0 || strncasecmp(s.p, lit, n) == 0);
-}
-
-/* The next space-separated word of *rest, which moves past it and the
- * spaces after it. Empty at the end. */
-static struct sfu_str word(struct sfu_str *rest)
-{
-	const char *s = rest->p, *end, *w;
-	struct sfu_str out;
-
-	if (rest->len == 0)
-		return *rest;
-	end = s + rest->len;
-	while (s < end && *s == ' ')
-		s++;
-	w = s;
-	while (s < end && *s != ' ')
-		s++;
-	out = (struct sfu_str){ w, (size_t)(s - w) };
-	while (s < end && *s == ' ')
-		s++;
-	*rest = (struct sfu_str){ s, (size_t)(end - s) };
-	return out;
-}
-
-/* Split s at its first c into head and tail. Without a c, head is s, tail
- * is empty and the result false. */
-bool sfu__str_split(struct sfu_str s, char c, struct sfu_str *head,
-		  struct sfu_str *tail)
-{
-	const char *at = s.len ? memchr(s.p, c, s.len) : NULL;
-
-	if (!at) {
-		*head = s;
-		*tail = (struct sfu_str){ s.p, 0 };
-		return false;
-	}
-	*head = (struct sfu_str){ s.p, (size_t)(at - s.p) };
-	*tail = (struct sfu_str){ at + 1, s.len - head->len - 1 };
-	return true;
-}
-
-/* s without leading and trailing spaces. */
-struct sfu_str sfu__str_trim(struct sfu_str s)
-{
-	while (s.len && s.p[0] == ' ')
-		s.p++, s.len--;
-	while (s.len && s.p[s.len - 1] == ' ')
-		s.len--;
-	return s;
-}
-
-/* Parse s as a decimal number in [min, max]: digits only, no sign, no
- * spaces, no overflow. */
-static bool num64(struct sfu_str s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (s.len == 0)
-		return false;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned d = (unsigned)((unsigned char)s.p[i] - '0');
-		if (d > 9 || v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return v >= min;
-}
-
-static bool num32(struct sfu_str s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v;
-	bool good = num64(s, min, max, &v);
-
-	*out = good ? (uint32_t)v : *out;
-	return good;
-}
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -234,7 +140,7 @@ static int set_num(struct parser *p, struct sfu_str v)
 {
 	uint32_t u;
 
-	if (!num32(v, 0, p->a->max, &u))
+	if (!sfu__str_num32(v, 0, p->a->max, &u))
 		return -EINVAL;
 	if (p->a->max <= UINT16_MAX)
 		*(uint16_t *)field(p) = (uint16_t)u;
@@ -247,7 +153,7 @@ static int set_num(struct parser *p, struct sfu_str v)
 static int a_group(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp *sdp = p->sdp;
-	struct sfu_str sem = word(&v), mid;
+	struct sfu_str sem = sfu__str_word(&v), mid;
 
 	if (sem.len == 0)
 		return -EINVAL;
@@ -256,7 +162,7 @@ static int a_group(struct parser *p, struct sfu_str v)
 	if (sdp->has_bundle)
 		return fail(p, -EINVAL, "more than one BUNDLE group");
 	sdp->has_bundle = true;
-	while ((mid = word(&v)).len) {
+	while ((mid = sfu__str_word(&v)).len) {
 		if (sdp->n_bundle >= SFU_SDP_MAX_BUNDLE)
 			return too_many(p, SFU_SDP_MAX_BUNDLE, "mids in BUNDLE");
 		sdp->bundle[sdp->n_bundle++] = mid;
@@ -271,7 +177,7 @@ static int a_fingerprint(struct parser *p, struct sfu_str v)
 	struct sfu_str *hash = p->m ? &p->m->fingerprint_hash
 				    : &p->sdp->fingerprint_hash;
 	struct sfu_str *fp = p->m ? &p->m->fingerprint : &p->sdp->fingerprint;
-	struct sfu_str h = word(&v), f = word(&v);
+	struct sfu_str h = sfu__str_word(&v), f = sfu__str_word(&v);
 
 	if (h.len == 0 || f.len == 0 || v.len)
 		return -EINVAL;
@@ -334,7 +240,7 @@ static int pt_format(struct parser *p, struct sfu_str w,
 	uint32_t pt;
 	int i;
 
-	if (!num32(w, 0, 127, &pt))
+	if (!sfu__str_num32(w, 0, 127, &pt))
 		return fail(p, -EINVAL, "bad payload type in a=%s", name);
 	i = sfu__sdp_format_index(p->m, pt);
 	if (i < 0)
@@ -352,18 +258,19 @@ static int a_rtpmap(struct parser *p, struct sfu_str v)
 	struct sfu_str enc, name, clock, chans;
 	uint32_t rate, ch = 0;
 	bool has_ch;
-	int err = pt_format(p, word(&v), &f);
+	int err = pt_format(p, sfu__str_word(&v), &f);
 
 	if (err)
 		return err;
 	if (f->has_rtpmap)
 		return fail(p, -EINVAL, "a=rtpmap repeated for payload type %u",
 			    f->pt);
-	enc = word(&v);
+	enc = sfu__str_word(&v);
 	sfu__str_split(enc, '/', &name, &clock);
 	has_ch = sfu__str_split(clock, '/', &clock, &chans);
-	if (v.len || name.len == 0 || !num32(clock, 1, UINT32_MAX, &rate) ||
-	    (has_ch && !num32(chans, 1, 255, &ch)))
+	if (v.len || name.len == 0 ||
+	    !sfu__str_num32(clock, 1, UINT32_MAX, &rate) ||
+	    (has_ch && !sfu__str_num32(chans, 1, 255, &ch)))
 		return -EINVAL;
 	f->name = name;
 	f->clock = rate;
@@ -376,7 +283,7 @@ static int a_rtpmap(struct parser *p, struct sfu_str v)
 static int a_fmtp(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_format *f;
-	int err = pt_format(p, word(&v), &f);
+	int err = pt_format(p, sfu__str_word(&v), &f);
 
 	if (err)
 		return err;
@@ -407,7 +314,8 @@ static uint8_t fb_flag(struct sfu_str type, struct sfu_str sub)
 /* a=rtcp-fb:<pt|*> <type> [<subtype>]; unknown types are ignored. */
 static int a_rtcp_fb(struct parser *p, struct sfu_str v)
 {
-	struct sfu_str pt = word(&v), type = word(&v), sub = word(&v);
+	struct sfu_str pt = sfu__str_word(&v), type = sfu__str_word(&v);
+	struct sfu_str sub = sfu__str_word(&v);
 	struct sfu_sdp_format *f;
 	int err;
 
@@ -428,12 +336,12 @@ static int a_rtcp_fb(struct parser *p, struct sfu_str v)
 static int a_extmap(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
-	struct sfu_str idw = word(&v), uri = word(&v), dir;
+	struct sfu_str idw = sfu__str_word(&v), uri = sfu__str_word(&v), dir;
 	bool has_dir = sfu__str_split(idw, '/', &idw, &dir);
 	struct sfu_sdp_extmap *e;
 	uint32_t id;
 
-	if (!num32(idw, 1, 255, &id) || uri.len == 0)
+	if (!sfu__str_num32(idw, 1, 255, &id) || uri.len == 0)
 		return -EINVAL;
 	if (has_dir && dir_of(dir) == SFU_DIR_UNSET)
 		return fail(p, -EINVAL, "bad direction in a=extmap");
@@ -457,7 +365,8 @@ static int a_ssrc(struct parser *p, struct sfu_str v)
 	struct sfu_sdp_ssrc *e = NULL;
 	uint32_t ssrc;
 
-	if (!num32(word(&v), 0, UINT32_MAX, &ssrc) || v.len == 0)
+	if (!sfu__str_num32(sfu__str_word(&v), 0, UINT32_MAX, &ssrc) ||
+	    v.len == 0)
 		return -EINVAL;
 	for (int i = 0; i < m->n_ssrcs && !e; i++)
 		if (m->ssrcs[i].ssrc == ssrc)
@@ -481,7 +390,7 @@ static int a_ssrc_group(struct parser *p, struct sfu_str v)
 {
 	struct sfu_sdp_media *m = p->m;
 	struct sfu_sdp_ssrc_group *g;
-	struct sfu_str sem = word(&v), w;
+	struct sfu_str sem = sfu__str_word(&v), w;
 	uint32_t ssrc;
 
 	if (sem.len == 0 || v.len == 0)
@@ -490,8 +399,8 @@ static int a_ssrc_group(struct parser *p, struct sfu_str v)
 		return too_many(p, SFU_SDP_MAX_GROUPS, "a=ssrc-group");
 	g = &m->groups[m->n_groups];
 	*g = (struct sfu_sdp_ssrc_group){ .semantics = sem };
-	while ((w = word(&v)).len) {
-		if (!num32(w, 0, UINT32_MAX, &ssrc))
+	while ((w = sfu__str_word(&v)).len) {
+		if (!sfu__str_num32(w, 0, UINT32_MAX, &ssrc))
 			return -EINVAL;
 		if (g->n >= SFU_ARRAY_SIZE(g->ssrcs))
 			return too_many(p, (int)SFU_ARRAY_SIZE(g->ssrcs),
@@ -505,7 +414,7 @@ static int a_ssrc_group(struct parser *p, struct sfu_str v)
 /* a=msid:<stream> [<track>]; the first one names the track. */
 static int a_msid(struct parser *p, struct sfu_str v)
 {
-	struct sfu_str stream = word(&v), track = word(&v);
+	struct sfu_str stream = sfu__str_word(&v), track = sfu__str_word(&v);
 
 	if (stream.len == 0)
 		return -EINVAL;
@@ -526,10 +435,12 @@ static int a_candidate(struct parser *p, struct sfu_str v)
 	uint32_t u;
 
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(f); i++)
-		if ((f[i] = word(&v)).len == 0)
+		if ((f[i] = sfu__str_word(&v)).len == 0)
 			return -EINVAL;
-	if (!num32(f[1], 1, 256, &u) || !num32(f[3], 0, UINT32_MAX, &u) ||
-	    !num32(f[5], 0, UINT16_MAX, &u) || !sfu_str_eq(f[6], "typ"))
+	if (!sfu__str_num32(f[1], 1, 256, &u) ||
+	    !sfu__str_num32(f[3], 0, UINT32_MAX, &u) ||
+	    !sfu__str_num32(f[5], 0, UINT16_MAX, &u) ||
+	    !sfu_str_eq(f[6], "typ"))
 		return -EINVAL;
 	if (m->n_candidates >= SFU_SDP_MAX_CANDIDATES)
 		return too_many(p, SFU_SDP_MAX_CANDIDATES, "a=candidate");
@@ -618,9 +529,10 @@ static int parse_origin(struct parser *p, struct sfu_str v)
 	if (p->have_o)
 		return fail(p, -EINVAL, "more than one o= line");
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(f); i++)
-		if ((f[i] = word(&v)).len == 0)
+		if ((f[i] = sfu__str_word(&v)).len == 0)
 			return fail(p, -EINVAL, "o= needs 6 fields");
-	if (!num64(f[1], 0, UINT64_MAX, &n) || !num64(f[2], 0, UINT64_MAX, &n))
+	if (!sfu__str_num64(f[1], 0, UINT64_MAX, &n) ||
+	    !sfu__str_num64(f[2], 0, UINT64_MAX, &n))
 		return fail(p, -EINVAL, "bad session id or version in o=");
 	p->sdp->origin_sess_id = f[1];
 	p->sdp->origin_sess_version = f[2];
@@ -648,8 +560,8 @@ static int parse_formats(struct parser *p, struct sfu_sdp_media *m,
 	struct sfu_str w;
 	uint32_t pt;
 
-	while ((w = word(&list)).len) {
-		if (!num32(w, 0, 127, &pt))
+	while ((w = sfu__str_word(&list)).len) {
+		if (!sfu__str_num32(w, 0, 127, &pt))
 			return fail(p, -EINVAL, "bad payload type in m=");
 		if (sfu__sdp_format_index(m, pt) >= 0)
 			return fail(p, -EINVAL,
@@ -677,13 +589,13 @@ static int parse_media(struct parser *p, struct sfu_str v)
 		return too_many(p, SFU_SDP_MAX_MEDIA, "m-sections");
 	m = &sdp->media[sdp->n_media];
 	memset(m, 0, sizeof(*m));
-	media = word(&v);
-	port = word(&v);
-	proto = word(&v);
+	media = sfu__str_word(&v);
+	port = sfu__str_word(&v);
+	proto = sfu__str_word(&v);
 	has_count = sfu__str_split(port, '/', &port, &count);
 	if (media.len && port.len &&
-	    (!num32(port, 0, UINT16_MAX, &u) ||
-	     (has_count && !num32(count, 1, UINT16_MAX, &n))))
+	    (!sfu__str_num32(port, 0, UINT16_MAX, &u) ||
+	     (has_count && !sfu__str_num32(count, 1, UINT16_MAX, &n))))
 		return fail(p, -EINVAL, "bad port in m=");
 	if (media.len == 0 || port.len == 0 || proto.len == 0 || v.len == 0)
 		return fail(p, -EINVAL,
