@@ -1,7 +1,7 @@
 /*
  * config.c - the keyword table and everything that fills struct sfu_config
- * from it: built-in defaults, an INI file, STARLING_* environment variables
- * and, through sfu_config_set(), command-line flags.
+ * from it: built-in defaults, an INI file and, through sfu_config_set(),
+ * command-line flags and STARLING_* environment variables (config_env.c).
  *
  * The table is the single source of truth: each default is its row's text
  * run through the same setter as a file value, so a default can never be
@@ -20,6 +20,7 @@
  * mistake (an edited copy left below the original) worth reporting.
  */
 #include "config.h"
+#include "config-int.h"
 
 #include <arpa/inet.h>
 #include <glib.h>
@@ -95,9 +96,6 @@ _Static_assert(offsetof(struct sfu_config, media_port_max) ==
 	       offsetof(struct sfu_config, media_port_min) + sizeof(int),
 	       "media_port_min/max must be adjacent");
 
-/* Longest piece of user text quoted in an error message. */
-#define SHOW_MAX 40
-
 const struct sfu_config_key *sfu_config_keys(size_t *n)
 {
 	*n = SFU_ARRAY_SIZE(keys);
@@ -105,7 +103,7 @@ const struct sfu_config_key *sfu_config_keys(size_t *n)
 }
 
 /* Store a formatted message in *err (if err is not NULL) and return rc. */
-static SFU_PRINTF(3, 4) int fail(char **err, int rc, const char *fmt, ...)
+int sfu__config_fail(char **err, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -123,7 +121,7 @@ static SFU_PRINTF(3, 4) int fail(char **err, int rc, const char *fmt, ...)
  * anything unprintable replaced by '?', so binary junk cannot garble a
  * terminal or a log line. buf must hold SHOW_MAX + 4 bytes.
  */
-static const char *show(char *buf, const char *s, size_t len)
+const char *sfu__config_show(char *buf, const char *s, size_t len)
 {
 	size_t n = SFU_MIN(len, (size_t)SHOW_MAX);
 
@@ -133,6 +131,10 @@ static const char *show(char *buf, const char *s, size_t len)
 	strcpy(buf + n, len > n ? "..." : "");
 	return buf;
 }
+
+/* This file reports errors everywhere; keep the calls short. */
+#define fail sfu__config_fail
+#define show sfu__config_show
 
 /* Shrink [*b, *e) to drop blanks (space, tab) at both ends. */
 static void trim(const char **b, const char **e)
@@ -702,53 +704,6 @@ int sfu_config_load_file(struct sfu_config *c, const char *path, char **err)
 	rc = sfu_config_load_data(c, data, len, path, err);
 	g_free(data);
 	return rc;
-}
-
-#define ENV_PREFIX "STARLING_"
-
-/* One STARLING_<SECTION>_<KEY>=value entry; name has namelen bytes. */
-static int apply_env_one(struct sfu_config *c, const char *name,
-			 size_t namelen, const char *value, char **err)
-{
-	const char *rest = name + strlen(ENV_PREFIX);
-	size_t restlen = namelen - strlen(ENV_PREFIX), seclen;
-	const char *us = memchr(rest, '_', restlen);
-	char buf[SHOW_MAX + 4], *origin, *lower;
-	int rc;
-
-	if (strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") < restlen ||
-	    !us || us == rest || us + 1 == rest + restlen)
-		return fail(err, -ENOENT,
-			    "env %s: not a setting (expected "
-			    "STARLING_<SECTION>_<KEY> in upper case)",
-			    show(buf, name, namelen));
-	/* Lower-case section and key into one buffer, split at the '_'. */
-	lower = sfu_xstrndup(rest, restlen);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	seclen = (size_t)(us - rest);
-	lower[seclen] = '\0';
-	origin = sfu_xasprintf("env %s", show(buf, name, namelen));
-	rc = sfu_config_set(c, lower, lower + seclen + 1, value, origin, err);
-	free(origin);
-	free(lower);
-	return rc;
-}
-
-int sfu_config_apply_env(struct sfu_config *c, char *const *envp, char **err)
-{
-	for (char *const *e = envp; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		int rc;
-
-		if (strncmp(*e, ENV_PREFIX, strlen(ENV_PREFIX)) != 0 || !eq)
-			continue;
-		rc = apply_env_one(c, *e, (size_t)(eq - *e), eq + 1, err);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
 }
 
 /*
