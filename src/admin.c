@@ -132,6 +132,7 @@ static json_t *participant_json(const struct sfu_participant *p)
 	const struct sfu_media *m = sfu_participant_media(p);
 	struct sfu_media_info mi = { .ice_state = "new", .dtls_state = "new",
 				     .peer_state = "new", .selected_pair = "",
+				     .socket_owner = "libnice",
 				     .srtp_profile = "none" };
 	json_t *tracks = json_array();
 
@@ -141,12 +142,12 @@ static json_t *participant_json(const struct sfu_participant *p)
 		json_array_append_new(tracks,
 				      track_json(sfu_participant_track_at(p, i), m));
 	return json_pack(
-		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I}",
+		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I}",
 		"id", sfu_participant_id(p), "name", sfu_participant_name(p),
 		"joined_at", (json_int_t)sfu_participant_joined_at(p),
 		"connected", sfu_participant_session(p) != 0, "ice_state",
 		mi.ice_state, "dtls_state", mi.dtls_state, "selected_pair",
-		mi.selected_pair, "srtp_profile", mi.srtp_profile, "tracks",
+		mi.selected_pair, "socket_owner", mi.socket_owner, "srtp_profile", mi.srtp_profile, "tracks",
 		tracks, "subscriptions", subscriptions_json(m), "transport",
 		"packets_in", (json_int_t)mi.peer.rx_packets, "bytes_in",
 		(json_int_t)mi.peer.rx_bytes, "packets_out",

@@ -69,6 +69,8 @@ static const struct sfu_config_key keys[] = {
 	    "packets kept per video track to answer NACKs"),
 	ROW(media, connect_timeout_s, INT, 5, 600, "30",
 	    "time allowed from offer to a working connection"),
+	ROW(media, own_socket, BOOL, 0, 0, "true",
+	    "read a connected participant's socket with recvmmsg, not libnice"),
 	ROW(auth, secret, STRING, 0, 0, NULL,
 	    "HS256 secret for join tokens (unset: rooms are open)"),
 	ROW(rooms, max_participants, INT, 1, 10000, "100",

@@ -42,6 +42,7 @@ struct sfu_config {
 	int media_max_bitrate_kbps; /* 2500 */
 	int media_nack_buffer;      /* 512 packets per video track */
 	int media_connect_timeout_s; /* 30 */
+	bool media_own_socket;      /* true: ice_own.c reads after ICE */
 	/* [auth] */
 	char *auth_secret;          /* NULL = rooms open */
 	/* [rooms] */

@@ -11,6 +11,7 @@
 #include "ice.h"
 
 #include <agent.h>
+#include <interfaces.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -18,28 +19,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ice-int.h"
 #include "log.h"
 
-struct sfu_ice {
-	NiceAgent *agent;
-	guint stream;
-	enum sfu_ice_state state;
-	char *ufrag, *pwd;
-	char *remote_ufrag;
-	char *public_ip;
-	char pair[160];
-	/* The selected pair's own UDP socket and peer, when the pair is
-	 * not relayed: media goes out with one sendto() there instead of
-	 * nice_agent_send() (agent lock, a GSocket message, an address
-	 * object per packet). libnice still owns the socket and keeps its
-	 * own STUN traffic on it. */
-	GSocket *direct;
-	int direct_fd;
-	struct sockaddr_storage direct_to;
-	socklen_t direct_to_len;
-	const struct sfu_ice_ops *ops;
-	void *arg;
-};
 
 const char *sfu_ice_state_name(enum sfu_ice_state s)
 {
@@ -48,7 +30,7 @@ const char *sfu_ice_state_name(enum sfu_ice_state s)
 	return (unsigned)s < SFU_ARRAY_SIZE(names) ? names[s] : "?";
 }
 
-static void set_state(struct sfu_ice *ice, enum sfu_ice_state st)
+void sfu__ice_set_state(struct sfu_ice *ice, enum sfu_ice_state st)
 {
 	if (ice->state == st || ice->state == SFU_ICE_FAILED ||
 	    ice->state == SFU_ICE_CLOSED)
@@ -72,6 +54,8 @@ static void on_recv(NiceAgent *agent, guint stream, guint component, guint len,
 	 * except this one, the source dispatching us. */
 	if (src && !g_source_get_can_recurse(src))
 		g_source_set_can_recurse(src, TRUE);
+	if (ice->own_path && !ice->mux && ice->state == SFU_ICE_CONNECTED)
+		sfu__ice_own_maybe(ice, src);
 	ice->ops->recv(ice->arg, (uint8_t *)buf, len);
 }
 
@@ -82,14 +66,14 @@ static void on_component_state(NiceAgent *agent, guint stream, guint component,
 
 	switch (state) {
 	case NICE_COMPONENT_STATE_CONNECTING:
-		set_state(ice, SFU_ICE_CHECKING);
+		sfu__ice_set_state(ice, SFU_ICE_CHECKING);
 		break;
 	case NICE_COMPONENT_STATE_CONNECTED:
 	case NICE_COMPONENT_STATE_READY:
-		set_state(ice, SFU_ICE_CONNECTED);
+		sfu__ice_set_state(ice, SFU_ICE_CONNECTED);
 		break;
 	case NICE_COMPONENT_STATE_FAILED:
-		set_state(ice, SFU_ICE_FAILED);
+		sfu__ice_set_state(ice, SFU_ICE_FAILED);
 		break;
 	default:
 		break;
@@ -142,6 +126,7 @@ static void direct_path(struct sfu_ice *ice, const NiceCandidate *local,
 	}
 	ice->direct = sock;
 	ice->direct_fd = g_socket_get_fd(sock);
+	ice->local_priority = local->priority;
 }
 
 static void on_selected_pair(NiceAgent *agent, guint stream, guint component,
@@ -232,12 +217,12 @@ static void set_stun(NiceAgent *agent, const char *hostport)
 	free(host);
 }
 
-static NiceAgent *make_agent(const struct sfu_ice_opts *o)
+static NiceAgent *make_agent(const struct sfu_ice_opts *o, bool consent)
 {
 	NiceAgent *agent = nice_agent_new_full(
 		g_main_context_get_thread_default(), NICE_COMPATIBILITY_RFC5245,
 		NICE_AGENT_OPTION_ICE_TRICKLE |
-			NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+			(consent ? NICE_AGENT_OPTION_CONSENT_FRESHNESS : 0));
 
 	g_object_set(agent, "controlling-mode", o->controlling, "upnp", FALSE,
 		     "ice-tcp", FALSE, "ice-udp", TRUE, NULL);
@@ -248,16 +233,38 @@ static NiceAgent *make_agent(const struct sfu_ice_opts *o)
 	return agent;
 }
 
-struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
-			    const struct sfu_ice_ops *ops, void *arg)
+/* How many sockets the agent is about to open: one per host address. */
+static unsigned expected_sockets(const struct sfu_ice_opts *o)
 {
-	struct sfu_ice *ice = sfu_xcalloc(1, sizeof(*ice));
+	unsigned n = 0;
 
-	ice->direct_fd = -1;
-	ice->ops = ops;
-	ice->arg = arg;
-	ice->public_ip = o->public_ip ? sfu_xstrdup(o->public_ip) : NULL;
-	ice->agent = make_agent(o);
+	if (o->ips && *o->ips) {
+		gchar **list = g_strsplit(o->ips, ",", -1);
+		for (gchar **p = list; *p; p++)
+			n += *g_strstrip(*p) != '\0';
+		g_strfreev(list);
+	} else {
+		GList *ips = nice_interfaces_get_local_ips(FALSE);
+		n = g_list_length(ips);
+		g_list_free_full(ips, g_free);
+	}
+	return n;
+}
+
+static unsigned host_candidates(struct sfu_ice *ice)
+{
+	GSList *list = nice_agent_get_local_candidates(ice->agent, ice->stream, 1);
+	unsigned n = 0;
+
+	for (GSList *l = list; l; l = l->next)
+		n += ((NiceCandidate *)l->data)->type == NICE_CANDIDATE_TYPE_HOST;
+	g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+	return n;
+}
+
+static bool start_agent(struct sfu_ice *ice, const struct sfu_ice_opts *o)
+{
+	ice->agent = make_agent(o, !ice->own_path);
 	ice->stream = nice_agent_add_stream(ice->agent, 1);
 	if (o->port_min > 0)
 		nice_agent_set_port_range(ice->agent, ice->stream, 1,
@@ -270,7 +277,38 @@ struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
 			 G_CALLBACK(on_new_candidate), ice);
 	nice_agent_attach_recv(ice->agent, ice->stream, 1,
 			       g_main_context_get_thread_default(), on_recv, ice);
-	if (!nice_agent_gather_candidates(ice->agent, ice->stream)) {
+	return nice_agent_gather_candidates(ice->agent, ice->stream);
+}
+
+static void stop_agent(struct sfu_ice *ice)
+{
+	g_signal_handlers_disconnect_by_data(ice->agent, ice);
+	nice_agent_remove_stream(ice->agent, ice->stream);
+	g_object_unref(ice->agent);
+	ice->agent = NULL;
+}
+
+struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
+			    const struct sfu_ice_ops *ops, void *arg)
+{
+	struct sfu_ice *ice = sfu_xcalloc(1, sizeof(*ice));
+
+	ice->direct_fd = -1;
+	ice->ops = ops;
+	ice->arg = arg;
+	ice->public_ip = o->public_ip ? sfu_xstrdup(o->public_ip) : NULL;
+	/* The server takes its one socket over once ICE is done (ice_own.c)
+	 * and then answers and sends consent checks itself, so libnice must
+	 * not run its own; with several sockets it keeps the job. */
+	ice->own_path = !o->controlling && !o->no_own_path &&
+			expected_sockets(o) == 1;
+	if (start_agent(ice, o) && ice->own_path && host_candidates(ice) != 1) {
+		log_debug("not one host socket after all: libnice keeps reading");
+		stop_agent(ice);
+		ice->own_path = false;
+		start_agent(ice, o);
+	}
+	if (!ice->agent || !host_candidates(ice)) {
 		log_warn("cannot gather ICE candidates (no usable port?)");
 		sfu_ice_free(ice);
 		return NULL;
@@ -303,6 +341,7 @@ void sfu_ice_free(struct sfu_ice *ice)
 
 	if (!ice)
 		return;
+	sfu__ice_own_stop(ice);
 	direct_clear(ice);
 	if (ice->agent) {
 		nice_agent_attach_recv(ice->agent, ice->stream, 1,
@@ -324,6 +363,7 @@ void sfu_ice_free(struct sfu_ice *ice)
 	g_free(ice->ufrag);
 	g_free(ice->pwd);
 	free(ice->remote_ufrag);
+	free(ice->remote_pwd);
 	free(ice->public_ip);
 	free(ice);
 }
@@ -361,6 +401,7 @@ int sfu_ice_set_remote_credentials(struct sfu_ice *ice, const char *ufrag,
 					       pwd))
 		return -EINVAL;
 	ice->remote_ufrag = sfu_xstrdup(ufrag);
+	ice->remote_pwd = sfu_xstrdup(pwd);
 	return 0;
 }
 
@@ -417,4 +458,9 @@ enum sfu_ice_state sfu_ice_state(const struct sfu_ice *ice)
 const char *sfu_ice_selected_pair(const struct sfu_ice *ice)
 {
 	return ice->pair;
+}
+
+bool sfu_ice_owns_socket(const struct sfu_ice *ice)
+{
+	return ice->mux != 0;
 }

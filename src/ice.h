@@ -2,7 +2,7 @@
  * ice.h - full ICE (RFC 8445) with trickle and consent freshness for one
  * participant: one libnice agent, one stream, one component (BUNDLE and
  * rtcp-mux are required). The agent runs on the calling thread's default
- * GMainContext, i.e. the owning worker. The only file including libnice.
+ * GMainContext, i.e. the owning worker. Only ice*.c include libnice.
  */
 #ifndef SFU_ICE_H
 #define SFU_ICE_H
@@ -34,6 +34,9 @@ struct sfu_ice_opts {
 	int port_min, port_max;
 	const char *stun_server; /* "host:port" or NULL */
 	bool controlling;        /* the offerer's role: the bench client */
+	/* Keep libnice reading the socket after ICE is done (see
+	 * ice_own.c); the server sets it when media.own_socket is off. */
+	bool no_own_path;
 };
 
 struct sfu_ice;
@@ -68,5 +71,7 @@ int sfu_ice_send(struct sfu_ice *ice, const uint8_t *data, size_t len);
 enum sfu_ice_state sfu_ice_state(const struct sfu_ice *ice);
 /* "local-addr:port <-> remote-addr:port" (empty before a pair is chosen). */
 const char *sfu_ice_selected_pair(const struct sfu_ice *ice);
+/* Whether Starling reads the socket itself now (ice_own.c), else libnice. */
+bool sfu_ice_owns_socket(const struct sfu_ice *ice);
 
 #endif

@@ -121,6 +121,7 @@ struct sfu_forward_info {
 struct sfu_media_info {
 	const char *ice_state, *dtls_state, *peer_state;
 	const char *selected_pair; /* "" before one is chosen */
+	const char *socket_owner;  /* "starling" or "libnice" */
 	const char *srtp_profile;
 	struct sfu_peer_counters peer;
 	uint64_t rtp_unknown, rtp_bad, rtcp_bad;

@@ -20,6 +20,7 @@ void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
 	out->ice_state = sfu_ice_state_name(sfu_ice_state(ice));
 	out->dtls_state = sfu_dtls_state_name(sfu_peer_dtls_state(m->peer));
 	out->selected_pair = sfu_ice_selected_pair(ice);
+	out->socket_owner = sfu_ice_owns_socket(ice) ? "starling" : "libnice";
 	out->srtp_profile = sfu_srtp_profile_name(sfu_peer_srtp_profile(m->peer));
 	out->peer = *sfu_peer_counters(m->peer);
 	out->rtp_unknown = m->n.rtp_unknown + m->n.rtp_wrong_pt;

@@ -134,6 +134,7 @@ static int setup_media(struct sfu_server *srv)
 			.port_min = cfg->media_port_min,
 			.port_max = cfg->media_port_max,
 			.stun_server = cfg->media_stun_server,
+			.no_own_path = !cfg->media_own_socket,
 		},
 		.connect_timeout_ms = cfg->media_connect_timeout_s * 1000,
 		.remb_bps = (uint64_t)cfg->media_max_bitrate_kbps * 1000,

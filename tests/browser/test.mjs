@@ -206,6 +206,22 @@ scenario('a phone-width window shows the room', async () => {
   await page.screenshot({ path: path.join(OUT, 'room-phone.png') });
 });
 
+scenario('the call outlives the 30 s consent timeout on the server-read socket', async () => {
+  // After ICE the server reads each socket itself and answers Chromium's
+  // STUN consent checks there (and sends its own); 35 s is past both
+  // sides' 30 s timeouts.
+  const live = [0, 1, 2].map((i) => pages[i]);
+  const r = await server.admin(`/admin/rooms/${room}`);
+  for (const p of r.participants) assert.equal(p.socket_owner, 'starling', `${p.id} socket_owner`);
+  await sleep(35000);
+  for (const p of live) {
+    assert.equal(await p.evaluate(() => window.starling.pc.connectionState), 'connected');
+  }
+  const after = await server.admin(`/admin/rooms/${room}`);
+  assert.equal(after.participants.length, 3, 'nobody was dropped');
+  await Promise.all(live.map((p, i) => expectFlowingVideo(p, othersOf(i).filter((id) => after.participants.some((q) => q.id === id)), { timeoutMs: 15000 })));
+});
+
 test('no console errors in any page', () => {
   const errors = allPages.flatMap((p) => p.errors);
   assert.deepEqual(errors, []);

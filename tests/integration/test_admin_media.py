@@ -67,9 +67,67 @@ async def test_admin_figures_match_clients(server):
                     assert k in s, k
             assert p["ice_state"] == "connected" and p["dtls_state"] == "connected"
             assert "<->" in p["selected_pair"]
+            assert p["socket_owner"] == "starling", p["socket_owner"]
             assert p["srtp_profile"].startswith("SRTP_")
         server_info = admin_get(srv, "/admin/server")
         assert server_info["packets_in"] >= sum(sent.values()) * 0.98
+    finally:
+        await close_all_media_clients()
+
+
+async def _call(srv, room):
+    a = MediaClient(srv, "A")
+    await a.start(room, "Alice")
+    b = MediaClient(srv, "B")
+    await b.start(room, "Bob")
+    for x, y in ((a, b), (b, a)):
+        keys = [(y.you, t) for t in (await _tracks_of(x, y.you))]
+        await x.wait_frames(keys, n=30, timeout=30)
+    return a, b
+
+
+async def _still_flowing(clients, seconds=3):
+    before = [await c.inbound_packets() for c in clients]
+    await asyncio.sleep(seconds)
+    after = [await c.inbound_packets() for c in clients]
+    return all(y > x + 50 for x, y in zip(before, after)), before, after
+
+
+@async_test(timeout=120)
+async def test_own_socket_keeps_consent_past_30_s(server):
+    """Once ICE is done the server reads the socket itself and does STUN
+    consent (RFC 7675) there: both ends must keep granting it. 40 s is
+    past both sides' 30 s consent timeout; aioice sends its own checks
+    every 5 s and drops the connection when they go unanswered."""
+    srv = server({"admin.secret": SECRET})
+    room = unique_room("consent")
+    try:
+        a, b = await _call(srv, room)
+        info = admin_get(srv, "/admin/rooms/" + room)
+        assert [p["socket_owner"] for p in info["participants"]] == ["starling"] * 2
+        await asyncio.sleep(40)
+        info = admin_get(srv, "/admin/rooms/" + room)
+        assert len(info["participants"]) == 2, info["participants"]
+        for p in info["participants"]:
+            assert p["ice_state"] == "connected" and p["socket_owner"] == "starling", p
+        ok, before, after = await _still_flowing([a, b])
+        assert ok, (before, after)
+        for gone in ("no consent from the peer", "ICE consent lost"):
+            assert gone not in srv.log_text(), srv.log_text()[-2000:]
+    finally:
+        await close_all_media_clients()
+
+
+@async_test(timeout=90)
+async def test_own_socket_off_leaves_libnice_reading(server):
+    srv = server({"admin.secret": SECRET, "media.own_socket": "false"})
+    room = unique_room("nice")
+    try:
+        a, b = await _call(srv, room)
+        info = admin_get(srv, "/admin/rooms/" + room)
+        assert [p["socket_owner"] for p in info["participants"]] == ["libnice"] * 2
+        ok, before, after = await _still_flowing([a, b])
+        assert ok, (before, after)
     finally:
         await close_all_media_clients()
 

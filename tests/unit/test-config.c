@@ -141,7 +141,7 @@ static void test_defaults(void)
 	/* Start from junk: init must not read what was there. */
 	memset(&c, 0xa5, sizeof(c));
 	sfu_config_init(&c);
-	is_int(n, 33, "the table has 33 keys");
+	is_int(n, 34, "the table has 34 keys");
 	ok(k[0].help && k[0].help[0], "rows carry help text");
 	is_str(c.http_bind, "0.0.0.0", "default http.bind");
 	is_int(c.http_port, 8080, "default http.port");

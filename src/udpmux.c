@@ -1,0 +1,239 @@
+/*
+ * udpmux.c - the per-thread epoll set of taken-over UDP sockets.
+ *
+ * The set is a GSource polling the epoll descriptor. It is created with
+ * the first socket and destroyed with the last, so an idle worker keeps
+ * nothing. Handles carry a per-thread serial next to the slot index: a slot
+ * freed and reused inside one dispatch (a callback removing its own
+ * participant, another joining) never receives the old socket's
+ * datagrams, and a stale handle never removes a newer socket.
+ */
+#define SFU_LOG_MODULE "udpmux"
+#include "udpmux.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define EVENTS 64
+/* Batches per socket per wakeup before the next socket gets its turn;
+ * epoll is level-triggered, so what is left is reported again. */
+#define ROUNDS 4
+
+struct slot {
+	int fd;
+	bool used;
+	uint32_t serial; /* of the add: handles never repeat in a thread */
+	sfu_udpmux_fn fn;
+	void *arg;
+};
+
+struct mux {
+	GSource source; /* first: the mux is the GSource */
+	int epfd;
+	bool dead;
+	struct slot *slots;
+	uint32_t n_slots, n_used;
+	struct sfu_udpmux_stats st;
+	struct mmsghdr msgs[SFU_UDPMUX_BATCH];
+	struct iovec iov[SFU_UDPMUX_BATCH];
+	struct sockaddr_storage from[SFU_UDPMUX_BATCH];
+	uint8_t buf[SFU_UDPMUX_BATCH][SFU_UDPMUX_MAX_DATAGRAM + 1];
+};
+
+static __thread struct mux *tl_mux;
+static __thread struct sfu_udpmux_stats tl_stats; /* of destroyed sets */
+static __thread uint32_t tl_serial;
+
+static struct slot *slot_of(struct mux *m, int64_t handle)
+{
+	uint32_t idx = (uint32_t)(handle & 0xffffffff) - 1;
+	uint32_t serial = (uint32_t)(handle >> 32);
+
+	if (m->dead || idx >= m->n_slots || !m->slots[idx].used ||
+	    m->slots[idx].serial != serial)
+		return NULL;
+	return &m->slots[idx];
+}
+
+static void deliver(struct mux *m, int64_t handle, int n)
+{
+	for (int j = 0; j < n; j++) {
+		struct slot *s = slot_of(m, handle);
+		size_t len = m->msgs[j].msg_len;
+
+		if (!s)
+			return;
+		if (len > SFU_UDPMUX_MAX_DATAGRAM ||
+		    (m->msgs[j].msg_hdr.msg_flags & MSG_TRUNC)) {
+			m->st.dropped++;
+			continue;
+		}
+		m->st.datagrams++;
+		s->fn(s->arg, m->buf[j], len, &m->from[j]);
+	}
+}
+
+static void drain(struct mux *m, int64_t handle)
+{
+	for (int round = 0; round < ROUNDS; round++) {
+		struct slot *s = slot_of(m, handle);
+		int n;
+
+		if (!s)
+			return;
+		for (int j = 0; j < SFU_UDPMUX_BATCH; j++) {
+			m->iov[j] = (struct iovec){ m->buf[j], sizeof(m->buf[j]) };
+			m->msgs[j].msg_hdr = (struct msghdr){
+				.msg_name = &m->from[j],
+				.msg_namelen = sizeof(m->from[j]),
+				.msg_iov = &m->iov[j],
+				.msg_iovlen = 1,
+			};
+		}
+		n = recvmmsg(s->fd, m->msgs, SFU_UDPMUX_BATCH, MSG_DONTWAIT,
+			     NULL);
+		if (n < 0) {
+			/* An ICMP error queued on the socket (the peer's port
+			 * closed) fails one call; data may still follow. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;
+		}
+		if (n == 0)
+			return;
+		m->st.batches++;
+		deliver(m, handle, n);
+		if (n < SFU_UDPMUX_BATCH)
+			return;
+	}
+}
+
+static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+	struct mux *m = (struct mux *)source;
+	struct epoll_event ev[EVENTS];
+	int n = epoll_wait(m->epfd, ev, EVENTS, 0);
+
+	(void)cb, (void)data;
+	m->st.wakeups++;
+	for (int i = 0; i < n && !m->dead; i++)
+		drain(m, (int64_t)ev[i].data.u64);
+	return G_SOURCE_CONTINUE;
+}
+
+static void mux_finalize(GSource *source)
+{
+	struct mux *m = (struct mux *)source;
+
+	close(m->epfd);
+	free(m->slots);
+}
+
+static GSourceFuncs mux_funcs = {
+	.dispatch = mux_dispatch,
+	.finalize = mux_finalize,
+};
+
+static struct mux *mux_get(void)
+{
+	struct mux *m;
+	int epfd;
+
+	if (tl_mux)
+		return tl_mux;
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return NULL;
+	m = (struct mux *)g_source_new(&mux_funcs, sizeof(*m));
+	m->epfd = epfd;
+	g_source_set_name(&m->source, "udpmux");
+	/* no block/unblock (two eventfd writes) around each dispatch */
+	g_source_set_can_recurse(&m->source, TRUE);
+	g_source_add_unix_fd(&m->source, epfd, G_IO_IN);
+	g_source_attach(&m->source, g_main_context_get_thread_default());
+	tl_mux = m;
+	return m;
+}
+
+static void mux_put(struct mux *m)
+{
+	if (m->n_used > 0)
+		return;
+	tl_stats.wakeups += m->st.wakeups;
+	tl_stats.batches += m->st.batches;
+	tl_stats.datagrams += m->st.datagrams;
+	tl_stats.dropped += m->st.dropped;
+	m->dead = true;
+	if (tl_mux == m)
+		tl_mux = NULL;
+	/* freed once a dispatch in progress, if any, has returned */
+	g_source_destroy(&m->source);
+	g_source_unref(&m->source);
+}
+
+int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
+{
+	struct mux *m = mux_get();
+	struct epoll_event ev = { .events = EPOLLIN };
+	uint32_t idx = 0;
+	int64_t handle;
+
+	if (!m)
+		return -errno;
+	while (idx < m->n_slots && m->slots[idx].used)
+		idx++;
+	if (idx == m->n_slots) {
+		uint32_t n = m->n_slots ? 2 * m->n_slots : 16;
+		m->slots = sfu_xrealloc(m->slots, n * sizeof(*m->slots));
+		memset(m->slots + m->n_slots, 0,
+		       (n - m->n_slots) * sizeof(*m->slots));
+		m->n_slots = n;
+	}
+	if (++tl_serial == 0)
+		tl_serial = 1;
+	handle = (int64_t)tl_serial << 32 | (idx + 1);
+	ev.data.u64 = (uint64_t)handle;
+	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int err = errno;
+		mux_put(m);
+		return -err;
+	}
+	m->slots[idx] = (struct slot){ .fd = fd, .used = true,
+				       .serial = tl_serial, .fn = fn,
+				       .arg = arg };
+	m->n_used++;
+	return handle;
+}
+
+void sfu_udpmux_remove(int64_t handle)
+{
+	struct mux *m = tl_mux;
+	struct slot *s;
+
+	if (!m || handle <= 0 || !(s = slot_of(m, handle)))
+		return;
+	epoll_ctl(m->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	s->used = false;
+	s->fn = NULL;
+	m->n_used--;
+	mux_put(m);
+}
+
+struct sfu_udpmux_stats sfu_udpmux_stats(void)
+{
+	struct sfu_udpmux_stats s = tl_stats;
+
+	if (tl_mux) {
+		s.wakeups += tl_mux->st.wakeups;
+		s.batches += tl_mux->st.batches;
+		s.datagrams += tl_mux->st.datagrams;
+		s.dropped += tl_mux->st.dropped;
+	}
+	return s;
+}
