@@ -27,7 +27,8 @@
 #define SFU_RTP_MAX 1500            /* largest RTP packet we keep */
 #define SFU_NACK_MAX_MISSING 64     /* sequence numbers a stream chases */
 #define SFU_NACK_RETRIES 3
-#define SFU_KEYFRAME_INTERVAL_US 500000 /* PLI/FIR at most this often */
+#define SFU_KEYFRAME_INTERVAL_US 500000 /* PLI/FIR at most this often... */
+#define SFU_KEYFRAME_ANSWERED_US 100000 /* ...unless a keyframe came since */
 
 struct sfu_media;
 struct sfu_forward;
@@ -105,6 +106,7 @@ struct sfu_stream {
 	struct sfu_missing missing[SFU_NACK_MAX_MISSING];
 	size_t n_missing;
 	int64_t last_keyframe_req_us;
+	bool keyframe_since_req; /* the last request was answered */
 	uint8_t fir_seq;
 	struct sfu_ring_slot *ring;
 	size_t ring_size; /* a power of two, or 0 */
@@ -167,6 +169,9 @@ size_t sfu__stream_due_nacks(struct sfu_stream *s, int64_t now_us,
 			     uint16_t *seqs, size_t max);
 /* Whether a keyframe request may go out now (and note that it does). */
 bool sfu__stream_keyframe_allowed(struct sfu_stream *s, int64_t now_us);
+/* A keyframe arrived: the publisher answered, the next subscriber that
+ * waits may ask again sooner. */
+void sfu__stream_keyframe_seen(struct sfu_stream *s);
 /* The report block for our RR, updating the interval counters. */
 void sfu__stream_report_block(struct sfu_stream *s, int64_t now_us,
 			      struct sfu_rtcp_rb *rb);

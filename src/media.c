@@ -273,6 +273,8 @@ static void on_rtp(void *arg, uint8_t *pkt, size_t len)
 		key = sfu_codec_is_keyframe(s->codec.codec, pkt + r.payload_off,
 					    r.payload_len);
 		s->st.keyframes += key;
+		if (key)
+			sfu__stream_keyframe_seen(s);
 	}
 	for (size_t i = 0; i < s->n_fwd; i++)
 		sfu__forward_send(s->fwd[i], pkt, &r, key, now, scratch);

@@ -181,13 +181,29 @@ size_t sfu__stream_due_nacks(struct sfu_stream *s, int64_t now_us,
 	return n;
 }
 
+/*
+ * The throttle protects the publisher from a storm of requests while a
+ * keyframe is on its way. Once one has come, a subscriber that starts
+ * waiting after it needs a new one: waiting out the full interval would
+ * leave it without video for up to half a second (as when participants
+ * join a few hundred ms apart), so an answered request frees the next
+ * one after a short pause instead.
+ */
 bool sfu__stream_keyframe_allowed(struct sfu_stream *s, int64_t now_us)
 {
-	if (s->kind != SFU_SDP_VIDEO ||
-	    now_us - s->last_keyframe_req_us < SFU_KEYFRAME_INTERVAL_US)
+	int64_t wait = s->keyframe_since_req ? SFU_KEYFRAME_ANSWERED_US
+					     : SFU_KEYFRAME_INTERVAL_US;
+
+	if (s->kind != SFU_SDP_VIDEO || now_us - s->last_keyframe_req_us < wait)
 		return false;
 	s->last_keyframe_req_us = now_us;
+	s->keyframe_since_req = false;
 	return true;
+}
+
+void sfu__stream_keyframe_seen(struct sfu_stream *s)
+{
+	s->keyframe_since_req = true;
 }
 
 void sfu__stream_report_block(struct sfu_stream *s, int64_t now_us,

@@ -437,6 +437,17 @@ static void test_keyframe(void)
 	ok(!sfu__stream_keyframe_allowed(s, T0 + SFU_KEYFRAME_INTERVAL_US + 1),
 	   "throttled again from the new request");
 	ok(!sfu__stream_keyframe_allowed(a, T0), "never for audio");
+	/* answered: the next request after a short pause */
+	sfu__stream_keyframe_seen(s);
+	ok(!sfu__stream_keyframe_allowed(s, T0 + SFU_KEYFRAME_INTERVAL_US +
+						 SFU_KEYFRAME_ANSWERED_US - 1),
+	   "answered: still not within %d ms", SFU_KEYFRAME_ANSWERED_US / 1000);
+	ok(sfu__stream_keyframe_allowed(s, T0 + SFU_KEYFRAME_INTERVAL_US +
+						SFU_KEYFRAME_ANSWERED_US),
+	   "answered: allowed after %d ms", SFU_KEYFRAME_ANSWERED_US / 1000);
+	ok(!sfu__stream_keyframe_allowed(s, T0 + SFU_KEYFRAME_INTERVAL_US +
+						 2 * SFU_KEYFRAME_ANSWERED_US),
+	   "unanswered again: the full interval");
 	sfu__stream_free(s);
 	sfu__stream_free(a);
 }
