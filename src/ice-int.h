@@ -44,6 +44,9 @@ struct sfu_ice {
 };
 
 void sfu__ice_set_state(struct sfu_ice *ice, enum sfu_ice_state st);
+/* One datagram on the selected pair's socket (direct_fd >= 0): 0, or
+ * -EAGAIN when the kernel did not take it whole. */
+int sfu__ice_direct_send(struct sfu_ice *ice, const uint8_t *data, size_t len);
 /* From the libnice receive callback: take the socket over if due.
  * src is the source dispatching that callback. */
 void sfu__ice_own_maybe(struct sfu_ice *ice, GSource *src);

@@ -178,11 +178,17 @@ static void on_new_candidate(NiceAgent *agent, NiceCandidate *c, gpointer data)
 	free(text);
 }
 
-static int add_local_addresses(NiceAgent *agent, const char *ips)
+/* media.ips as addresses; NULL when it names none (libnice then uses
+ * every interface). */
+static GArray *local_addresses(const char *ips)
 {
-	gchar **list = g_strsplit(ips, ",", -1);
-	int added = 0;
+	gchar **list;
+	GArray *out;
 
+	if (!ips)
+		return NULL;
+	list = g_strsplit(ips, ",", -1);
+	out = g_array_new(FALSE, FALSE, sizeof(NiceAddress));
 	for (gchar **p = list; *p; p++) {
 		NiceAddress a;
 		g_strstrip(*p);
@@ -193,11 +199,15 @@ static int add_local_addresses(NiceAgent *agent, const char *ips)
 			log_warn("media.ips: cannot use %s", *p);
 			continue;
 		}
-		nice_agent_add_local_address(agent, &a);
-		added++;
+		g_array_append_val(out, a);
 	}
 	g_strfreev(list);
-	return added;
+	if (out->len == 0) {
+		log_warn("media.ips holds no usable address");
+		g_array_free(out, TRUE);
+		return NULL;
+	}
+	return out;
 }
 
 static void set_stun(NiceAgent *agent, const char *hostport)
@@ -217,7 +227,8 @@ static void set_stun(NiceAgent *agent, const char *hostport)
 	free(host);
 }
 
-static NiceAgent *make_agent(const struct sfu_ice_opts *o, bool consent)
+static NiceAgent *make_agent(const struct sfu_ice_opts *o,
+			     const GArray *addrs, bool consent)
 {
 	NiceAgent *agent = nice_agent_new_full(
 		g_main_context_get_thread_default(), NICE_COMPATIBILITY_RFC5245,
@@ -228,26 +239,23 @@ static NiceAgent *make_agent(const struct sfu_ice_opts *o, bool consent)
 		     "ice-tcp", FALSE, "ice-udp", TRUE, NULL);
 	if (o->stun_server)
 		set_stun(agent, o->stun_server);
-	if (o->ips && add_local_addresses(agent, o->ips) == 0)
-		log_warn("media.ips holds no usable address");
+	for (guint i = 0; addrs && i < addrs->len; i++)
+		nice_agent_add_local_address(
+			agent, &g_array_index(addrs, NiceAddress, i));
 	return agent;
 }
 
 /* How many sockets the agent is about to open: one per host address. */
-static unsigned expected_sockets(const struct sfu_ice_opts *o)
+static unsigned expected_sockets(const GArray *addrs)
 {
-	unsigned n = 0;
+	GList *ips;
+	unsigned n;
 
-	if (o->ips && *o->ips) {
-		gchar **list = g_strsplit(o->ips, ",", -1);
-		for (gchar **p = list; *p; p++)
-			n += *g_strstrip(*p) != '\0';
-		g_strfreev(list);
-	} else {
-		GList *ips = nice_interfaces_get_local_ips(FALSE);
-		n = g_list_length(ips);
-		g_list_free_full(ips, g_free);
-	}
+	if (addrs)
+		return addrs->len;
+	ips = nice_interfaces_get_local_ips(FALSE);
+	n = g_list_length(ips);
+	g_list_free_full(ips, g_free);
 	return n;
 }
 
@@ -262,9 +270,11 @@ static unsigned host_candidates(struct sfu_ice *ice)
 	return n;
 }
 
-static bool start_agent(struct sfu_ice *ice, const struct sfu_ice_opts *o)
+/* Returns the number of host candidates gathered (0: failure). */
+static unsigned start_agent(struct sfu_ice *ice, const struct sfu_ice_opts *o,
+			    const GArray *addrs)
 {
-	ice->agent = make_agent(o, !ice->own_path);
+	ice->agent = make_agent(o, addrs, !ice->own_path);
 	ice->stream = nice_agent_add_stream(ice->agent, 1);
 	if (o->port_min > 0)
 		nice_agent_set_port_range(ice->agent, ice->stream, 1,
@@ -277,7 +287,9 @@ static bool start_agent(struct sfu_ice *ice, const struct sfu_ice_opts *o)
 			 G_CALLBACK(on_new_candidate), ice);
 	nice_agent_attach_recv(ice->agent, ice->stream, 1,
 			       g_main_context_get_thread_default(), on_recv, ice);
-	return nice_agent_gather_candidates(ice->agent, ice->stream);
+	if (!nice_agent_gather_candidates(ice->agent, ice->stream))
+		return 0;
+	return host_candidates(ice);
 }
 
 static void stop_agent(struct sfu_ice *ice)
@@ -292,6 +304,8 @@ struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
 			    const struct sfu_ice_ops *ops, void *arg)
 {
 	struct sfu_ice *ice = sfu_xcalloc(1, sizeof(*ice));
+	GArray *addrs = local_addresses(o->ips);
+	unsigned hosts;
 
 	ice->direct_fd = -1;
 	ice->ops = ops;
@@ -301,14 +315,17 @@ struct sfu_ice *sfu_ice_new(const struct sfu_ice_opts *o,
 	 * and then answers and sends consent checks itself, so libnice must
 	 * not run its own; with several sockets it keeps the job. */
 	ice->own_path = !o->controlling && !o->no_own_path &&
-			expected_sockets(o) == 1;
-	if (start_agent(ice, o) && ice->own_path && host_candidates(ice) != 1) {
+			expected_sockets(addrs) == 1;
+	hosts = start_agent(ice, o, addrs);
+	if (hosts && ice->own_path && hosts != 1) {
 		log_debug("not one host socket after all: libnice keeps reading");
 		stop_agent(ice);
 		ice->own_path = false;
-		start_agent(ice, o);
+		hosts = start_agent(ice, o, addrs);
 	}
-	if (!ice->agent || !host_candidates(ice)) {
+	if (addrs)
+		g_array_free(addrs, TRUE);
+	if (!hosts) {
 		log_warn("cannot gather ICE candidates (no usable port?)");
 		sfu_ice_free(ice);
 		return NULL;
@@ -431,6 +448,15 @@ void sfu_ice_remote_done(struct sfu_ice *ice)
 	nice_agent_peer_candidate_gathering_done(ice->agent, ice->stream);
 }
 
+int sfu__ice_direct_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
+{
+	ssize_t w = sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
+			   (const struct sockaddr *)&ice->direct_to,
+			   ice->direct_to_len);
+
+	return w == (ssize_t)len ? 0 : -EAGAIN;
+}
+
 int sfu_ice_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
 {
 	gint n;
@@ -439,12 +465,8 @@ int sfu_ice_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
 	 * anyway lets a DTLS reply go out as soon as checks succeed. */
 	if (ice->state == SFU_ICE_FAILED || ice->state == SFU_ICE_CLOSED)
 		return -ENOTCONN;
-	if (ice->direct_fd >= 0) {
-		ssize_t w = sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
-				   (const struct sockaddr *)&ice->direct_to,
-				   ice->direct_to_len);
-		return w == (ssize_t)len ? 0 : -EAGAIN;
-	}
+	if (ice->direct_fd >= 0)
+		return sfu__ice_direct_send(ice, data, len);
 	n = nice_agent_send(ice->agent, ice->stream, 1, (guint)len,
 			    (const gchar *)data);
 	return n == (gint)len ? 0 : -EAGAIN;

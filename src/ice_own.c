@@ -57,13 +57,6 @@ static bool same_peer(const struct sockaddr_storage *a,
 	return false;
 }
 
-static void send_raw(struct sfu_ice *ice, const uint8_t *buf, size_t len)
-{
-	(void)sendto(ice->direct_fd, buf, len, MSG_DONTWAIT,
-		     (const struct sockaddr *)&ice->direct_to,
-		     ice->direct_to_len);
-}
-
 /* A request must be for us: USERNAME "<our ufrag>:<theirs>", keyed
  * with our password. */
 static bool check_user(StunAgent *agent, StunMessage *msg, uint8_t *user,
@@ -102,7 +95,7 @@ static void on_stun(struct sfu_ice *ice, uint8_t *data, size_t len)
 			STUN_USAGE_ICE_COMPATIBILITY_RFC5245);
 		if ((r == STUN_USAGE_ICE_RETURN_SUCCESS ||
 		     r == STUN_USAGE_ICE_RETURN_ROLE_CONFLICT) && n > 0)
-			send_raw(ice, out, n);
+			(void)sfu__ice_direct_send(ice, out, n);
 		break;
 	case STUN_RESPONSE: /* to one of ours: id and integrity checked */
 		ice->consent_ms = sfu_now_ms();
@@ -139,7 +132,7 @@ static void send_consent(struct sfu_ice *ice)
 		strlen(ice->remote_pwd), false, false, ice->local_priority,
 		ice->tie, NULL, STUN_USAGE_ICE_COMPATIBILITY_RFC5245);
 	if (n > 0)
-		send_raw(ice, buf, n);
+		(void)sfu__ice_direct_send(ice, buf, n);
 }
 
 static gboolean on_consent(gpointer data);

@@ -161,14 +161,20 @@ static struct mux *mux_get(void)
 	return m;
 }
 
+static void stats_add(struct sfu_udpmux_stats *to,
+		      const struct sfu_udpmux_stats *from)
+{
+	to->wakeups += from->wakeups;
+	to->batches += from->batches;
+	to->datagrams += from->datagrams;
+	to->dropped += from->dropped;
+}
+
 static void mux_put(struct mux *m)
 {
 	if (m->n_used > 0)
 		return;
-	tl_stats.wakeups += m->st.wakeups;
-	tl_stats.batches += m->st.batches;
-	tl_stats.datagrams += m->st.datagrams;
-	tl_stats.dropped += m->st.dropped;
+	stats_add(&tl_stats, &m->st);
 	m->dead = true;
 	if (tl_mux == m)
 		tl_mux = NULL;
@@ -229,11 +235,7 @@ struct sfu_udpmux_stats sfu_udpmux_stats(void)
 {
 	struct sfu_udpmux_stats s = tl_stats;
 
-	if (tl_mux) {
-		s.wakeups += tl_mux->st.wakeups;
-		s.batches += tl_mux->st.batches;
-		s.datagrams += tl_mux->st.datagrams;
-		s.dropped += tl_mux->st.dropped;
-	}
+	if (tl_mux)
+		stats_add(&s, &tl_mux->st);
 	return s;
 }
