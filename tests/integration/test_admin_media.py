@@ -24,18 +24,25 @@ def close_enough(a, b, tolerance=0.02):
     return abs(a - b) <= tolerance * max(a, b, 1)
 
 
+async def _call(srv, room):
+    """Alice and Bob in the room, each having decoded 30 frames of the
+    other's tracks."""
+    a = MediaClient(srv, "A")
+    await a.start(room, "Alice")
+    b = MediaClient(srv, "B")
+    await b.start(room, "Bob")
+    for x, y in ((a, b), (b, a)):
+        keys = [(y.you, t) for t in (await _tracks_of(x, y.you))]
+        await x.wait_frames(keys, n=30, timeout=30)
+    return a, b
+
+
 @async_test(timeout=90)
 async def test_admin_figures_match_clients(server):
     srv = server({"admin.secret": SECRET})
     room = unique_room()
     try:
-        a = MediaClient(srv, "A")
-        await a.start(room, "Alice")
-        b = MediaClient(srv, "B")
-        await b.start(room, "Bob")
-        for x, y in ((a, b), (b, a)):
-            keys = [(y.you, t) for t in (await _tracks_of(x, y.you))]
-            await x.wait_frames(keys, n=30, timeout=30)
+        a, b = await _call(srv, room)
         await asyncio.sleep(3)
 
         info = admin_get(srv, "/admin/rooms/" + room)
@@ -73,17 +80,6 @@ async def test_admin_figures_match_clients(server):
         assert server_info["packets_in"] >= sum(sent.values()) * 0.98
     finally:
         await close_all_media_clients()
-
-
-async def _call(srv, room):
-    a = MediaClient(srv, "A")
-    await a.start(room, "Alice")
-    b = MediaClient(srv, "B")
-    await b.start(room, "Bob")
-    for x, y in ((a, b), (b, a)):
-        keys = [(y.you, t) for t in (await _tracks_of(x, y.you))]
-        await x.wait_frames(keys, n=30, timeout=30)
-    return a, b
 
 
 async def _still_flowing(clients, seconds=3):
