@@ -87,6 +87,49 @@ def write_config(path, settings):
 
 # ---------------------------------------------------------------- HTTP -----
 
+def _content_length(head):
+    m = re.search(r"(?im)^content-length:\s*(\d+)\s*$", head)
+    return int(m.group(1)) if m else None
+
+
+def _is_chunked(head):
+    return re.search(r"(?im)^transfer-encoding:\s*chunked", head) is not None
+
+
+def http_response_done(data, method=None):
+    """Whether data holds a whole HTTP/1.x response: the head, then the
+    Content-Length body or the last chunk (for HEAD, the head alone)."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    if method == "HEAD":
+        return True
+    head = data[:end].decode("latin-1")
+    length = _content_length(head)
+    if length is not None:
+        return len(data) >= end + 4 + length
+    return _is_chunked(head) and data.endswith(b"0\r\n\r\n")
+
+
+def recv_http(s, deadline, method=None):
+    """Read one response from socket s until it is whole, the peer closes
+    or resets, or the deadline passes; returns the bytes read."""
+    data = b""
+    while not http_response_done(data, method):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        s.settimeout(left)
+        try:
+            chunk = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def http_raw(port, path, method="GET", timeout=5.0, headers=None):
     """Send one request exactly as given (no path normalisation) and return
     (status, {lower-case header: value}, body bytes).  status is None when
@@ -97,45 +140,14 @@ def http_raw(port, path, method="GET", timeout=5.0, headers=None):
     req = "%s %s HTTP/1.1\r\n" % (method, path)
     req += "".join("%s: %s\r\n" % kv for kv in hdrs.items()) + "\r\n"
     deadline = time.monotonic() + timeout
-    data = b""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(req.encode("latin-1"))
-        head_end = -1
-        length = None
-        chunked = False
-        while True:
-            if head_end < 0:
-                head_end = data.find(b"\r\n\r\n")
-                if head_end >= 0:
-                    head = data[:head_end].decode("latin-1")
-                    m = re.search(r"(?im)^content-length:\s*(\d+)\s*$", head)
-                    if m:
-                        length = int(m.group(1))
-                    chunked = re.search(r"(?im)^transfer-encoding:\s*chunked", head) is not None
-                    if method == "HEAD":
-                        length = 0
-            if head_end >= 0 and length is not None and len(data) >= head_end + 4 + length:
-                break
-            if head_end >= 0 and chunked and data.endswith(b"0\r\n\r\n"):
-                break
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            s.settimeout(left)
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                break
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            data += chunk
-    if head_end < 0:
-        head_end = data.find(b"\r\n\r\n")
+        data = recv_http(s, deadline, method)
+    head_end = data.find(b"\r\n\r\n")
     if head_end < 0:
         return None, {}, data
-    head = data[:head_end].decode("latin-1").split("\r\n")
+    head_text = data[:head_end].decode("latin-1")
+    head = head_text.split("\r\n")
     m = re.match(r"HTTP/1\.[01] (\d{3})", head[0])
     status = int(m.group(1)) if m else None
     hmap = {}
@@ -144,7 +156,8 @@ def http_raw(port, path, method="GET", timeout=5.0, headers=None):
             k, v = line.split(":", 1)
             hmap[k.strip().lower()] = v.strip()
     body = data[head_end + 4:]
-    if chunked:
+    length = 0 if method == "HEAD" else _content_length(head_text)
+    if _is_chunked(head_text):
         body = dechunk(body)
     elif length is not None:
         body = body[:length]

@@ -47,7 +47,7 @@ import time
 import pytest
 import websockets
 
-from starling_helpers import Client, Server, http_raw, stop_servers, unique_room
+from starling_helpers import Client, Server, http_raw, recv_http, stop_servers, unique_room
 
 HERE_DIR = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE_DIR, "out")
@@ -544,18 +544,14 @@ def c_srtp_wrong_keys(a):
         pk.append(rtp(pt=pt, seq=RNG.randint(0, 65535), ssrc=a.parts["A"]["ssrc"], body=rnd(100)))
     for _ in range(100):
         pk.append(rtp(pt=96, seq=RNG.randint(0, 65535), ssrc=RNG.getrandbits(32), body=rnd(200)))
-    before = participant(a, "A")["transport"]["dropped_srtp"]
-    k0 = kernel_udp_drops()
-    send_spoofed(a, "A", pk, pace=20)
-    after = wait_counter(a, "A", "dropped_srtp", before + len(pk))
-    lost = kernel_udp_drops() - k0
+    dropped, lost = forged_to_a(a, pk)
     send_spoofed(a, "B", pk)
     send_foreign(a, honest_ports(a), pk[:50])
     a.figures.append("forged SRTP: %d to A: dropped_srtp +%d, kernel receive-buffer drops %d"
-                     % (len(pk), after - before, lost))
-    assert after - before >= len(pk) - lost, \
+                     % (len(pk), dropped, lost))
+    assert dropped >= len(pk) - lost, \
         "A: dropped_srtp grew by %d for %d forged packets (%d lost in the kernel)" % (
-            after - before, len(pk), lost)
+            dropped, len(pk), lost)
 
 
 def kernel_udp_drops():
@@ -573,6 +569,17 @@ def wait_counter(a, who, key, want, timeout=3.0):
         if v >= want or time.monotonic() > deadline:
             return v
         time.sleep(0.2)
+
+
+def forged_to_a(a, pk):
+    """Send pk to A from A's own address (paced) and wait until its
+    dropped_srtp has counted them; returns (how much dropped_srtp grew,
+    datagrams the kernel dropped meanwhile)."""
+    before = participant(a, "A")["transport"]["dropped_srtp"]
+    k0 = kernel_udp_drops()
+    send_spoofed(a, "A", pk, pace=20)
+    after = wait_counter(a, "A", "dropped_srtp", before + len(pk))
+    return after - before, kernel_udp_drops() - k0
 
 
 def c_srtp_replay(a):
@@ -614,16 +621,12 @@ def c_srtcp_replay_and_forged(a):
     for i in range(200):
         pk.append(sr + struct.pack("!I", 0x80000000 | (i + 1000)) + rnd(10))
     pk += [sr + b"\x80\x00\x00\x01", sr[:8] + b"\x80"]
-    before = participant(a, "A")["transport"]["dropped_srtp"]
-    k0 = kernel_udp_drops()
-    send_spoofed(a, "A", pk, pace=20)
-    after = wait_counter(a, "A", "dropped_srtp", before + len(pk))
-    lost = kernel_udp_drops() - k0
+    dropped, lost = forged_to_a(a, pk)
     send_spoofed(a, "B", pk)
     a.figures.append("SRTCP: %d replayed/forged to A (%d captured): dropped_srtp +%d, "
-                     "kernel receive-buffer drops %d" % (len(pk), len(a.rtcp), after - before, lost))
-    assert after - before >= len(pk) - lost, "dropped_srtp +%d for %d forged SRTCP (%d lost)" % (
-        after - before, len(pk), lost)
+                     "kernel receive-buffer drops %d" % (len(pk), len(a.rtcp), dropped, lost))
+    assert dropped >= len(pk) - lost, "dropped_srtp +%d for %d forged SRTCP (%d lost)" % (
+        dropped, len(pk), lost)
 
 
 def c_rtcp_truncated(a):
@@ -1075,23 +1078,7 @@ def raw_request(port, data, timeout=5.0, read=True):
             pass
         if not read:
             return None, b""
-        got = b""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                break
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            got += chunk
-            if b"\r\n\r\n" in got:
-                head, _, body = got.partition(b"\r\n\r\n")
-                m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-                if m and len(body) >= int(m.group(1)):
-                    break
+        got = recv_http(s, time.monotonic() + timeout)
     if not got.startswith(b"HTTP/1."):
         return None, got
     return int(got[9:12]), got.partition(b"\r\n\r\n")[2]
