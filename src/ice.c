@@ -22,7 +22,6 @@
 #include "ice-int.h"
 #include "log.h"
 
-
 const char *sfu_ice_state_name(enum sfu_ice_state s)
 {
 	static const char *const names[] = { "new", "checking", "connected",
