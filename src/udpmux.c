@@ -37,6 +37,7 @@ struct mux {
 	GSource source; /* first: the mux is the GSource */
 	int epfd;
 	bool dead;
+	bool loop; /* polled by the thread's own loop, not attached */
 	struct slot *slots;
 	uint32_t n_slots, n_used;
 	struct sfu_udpmux_stats st;
@@ -114,16 +115,20 @@ static void drain(struct mux *m, int64_t handle)
 	}
 }
 
-static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+static void mux_run(struct mux *m)
 {
-	struct mux *m = (struct mux *)source;
 	struct epoll_event ev[EVENTS];
 	int n = epoll_wait(m->epfd, ev, EVENTS, 0);
 
-	(void)cb, (void)data;
 	m->st.wakeups++;
 	for (int i = 0; i < n && !m->dead; i++)
 		drain(m, (int64_t)ev[i].data.u64);
+}
+
+static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+	(void)cb, (void)data;
+	mux_run((struct mux *)source);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -140,7 +145,9 @@ static GSourceFuncs mux_funcs = {
 	.finalize = mux_finalize,
 };
 
-static struct mux *mux_get(void)
+/* attach: become a GSource of the thread's default context; otherwise
+ * the thread's own loop polls the descriptor (sfu_udpmux_loop_fd). */
+static struct mux *mux_get(bool attach)
 {
 	struct mux *m;
 	int epfd;
@@ -152,11 +159,16 @@ static struct mux *mux_get(void)
 		return NULL;
 	m = (struct mux *)g_source_new(&mux_funcs, sizeof(*m));
 	m->epfd = epfd;
+	m->loop = !attach;
 	g_source_set_name(&m->source, "udpmux");
-	/* no block/unblock (two eventfd writes) around each dispatch */
-	g_source_set_can_recurse(&m->source, TRUE);
-	g_source_add_unix_fd(&m->source, epfd, G_IO_IN);
-	g_source_attach(&m->source, g_main_context_get_thread_default());
+	if (attach) {
+		/* no block/unblock (two eventfd writes) around each
+		 * dispatch */
+		g_source_set_can_recurse(&m->source, TRUE);
+		g_source_add_unix_fd(&m->source, epfd, G_IO_IN);
+		g_source_attach(&m->source,
+				g_main_context_get_thread_default());
+	}
 	tl_mux = m;
 	return m;
 }
@@ -172,7 +184,7 @@ static void stats_add(struct sfu_udpmux_stats *to,
 
 static void mux_put(struct mux *m)
 {
-	if (m->n_used > 0)
+	if (m->n_used > 0 || m->loop)
 		return;
 	stats_add(&tl_stats, &m->st);
 	m->dead = true;
@@ -185,7 +197,7 @@ static void mux_put(struct mux *m)
 
 int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 {
-	struct mux *m = mux_get();
+	struct mux *m = mux_get(true);
 	struct epoll_event ev = { .events = EPOLLIN };
 	uint32_t idx = 0;
 	int64_t handle;
@@ -238,4 +250,34 @@ struct sfu_udpmux_stats sfu_udpmux_stats(void)
 	if (tl_mux)
 		stats_add(&s, &tl_mux->st);
 	return s;
+}
+
+int sfu_udpmux_loop_fd(void)
+{
+	struct mux *m = tl_mux;
+
+	if (m && !m->loop && g_source_get_context(&m->source))
+		return -EBUSY; /* already a GSource of this thread */
+	if (!m && !(m = mux_get(false)))
+		return -errno;
+	m->loop = true; /* also adopts a set an earlier loop left */
+	return m->epfd;
+}
+
+void sfu_udpmux_loop_dispatch(void)
+{
+	if (tl_mux && tl_mux->loop)
+		mux_run(tl_mux);
+}
+
+void sfu_udpmux_loop_release(void)
+{
+	struct mux *m = tl_mux;
+
+	if (!m || !m->loop)
+		return;
+	m->loop = false;
+	/* sockets still in the set keep it until the last is removed;
+	 * nothing polls them any more */
+	mux_put(m);
 }

@@ -6,7 +6,8 @@
  * hundred participants pays for one poll entry and one GSource instead
  * of a hundred, and every readable socket is drained in batches of up to
  * SFU_UDPMUX_BATCH datagrams per system call. Everything runs on the
- * calling thread's default GMainContext, i.e. the owning worker; nothing
+ * calling thread's default GMainContext, i.e. the owning worker, or on
+ * the worker's own loop (loop.c), which polls the set itself; nothing
  * here is thread-safe or needs to be.
  */
 #ifndef SFU_UDPMUX_H
@@ -32,11 +33,24 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg);
 void sfu_udpmux_remove(int64_t handle);
 
 struct sfu_udpmux_stats {
-	uint64_t wakeups;   /* dispatches of the set's GSource */
+	uint64_t wakeups;   /* times the set was found readable */
 	uint64_t batches;   /* recvmmsg() calls that returned datagrams */
 	uint64_t datagrams; /* delivered */
 	uint64_t dropped;   /* truncated (over SFU_UDPMUX_MAX_DATAGRAM) */
 };
+/*
+ * For a thread that runs its own poll loop (loop.c) instead of GLib's:
+ * the set is made now, is not a GSource, and lives until
+ * sfu_udpmux_loop_release(); the loop polls the returned epoll descriptor
+ * and calls sfu_udpmux_loop_dispatch() when it is readable. Returns the
+ * descriptor or -errno (-EBUSY when the set is already a GSource here).
+ * A set released with sockets still in it is polled by no one until the
+ * next loop takes it or its last socket is removed.
+ */
+int sfu_udpmux_loop_fd(void);
+void sfu_udpmux_loop_dispatch(void);
+void sfu_udpmux_loop_release(void);
+
 /* This thread's counters (zero when it never had a set). */
 struct sfu_udpmux_stats sfu_udpmux_stats(void);
 

@@ -2,13 +2,14 @@
  * worker.c - the media worker thread.
  *
  * States: created -> running (thread started, loop spinning) -> stopped
- * (loop quit, rooms freed on the worker thread, thread joined).
+ * (loop left, rooms freed on the worker thread, thread joined).
  *
- * The loop runs two sources of its own: the mailbox source, ready whenever
+ * The loop (loop.c: GLib's context plus the udpmux set of media sockets)
+ * runs two sources of the worker's own: the mailbox source, ready whenever
  * commands are queued (the mailbox wakes the context on its empty ->
  * non-empty edge), and a 250 ms tick that expires resume deadlines. Media
- * sources (ICE agents, timers) will attach to the same context, so all of
- * a room's work stays on one thread and nothing it owns is locked.
+ * sources (ICE agents, timers) attach to the same context, so all of a
+ * room's work stays on one thread and nothing it owns is locked.
  */
 #define SFU_LOG_MODULE "worker"
 #include "worker.h"
@@ -19,13 +20,14 @@
 
 #include "clock.h"
 #include "log.h"
+#include "loop.h"
 
 #define TICK_MS 250
 
 struct sfu_worker {
 	struct sfu_worker_opts opts;
 	GMainContext *ctx;
-	GMainLoop *loop;
+	bool stopping; /* set on the worker thread by the stop command */
 	struct sfu_mailbox *mailbox;
 	struct sfu_rooms *rooms;
 	pthread_t thread;
@@ -44,7 +46,7 @@ struct call {
 
 /* Commands, calls and the stop request share the mailbox; the latter two
  * carry marker types no real command uses. Stopping through the mailbox
- * (not g_main_loop_quit from outside) cannot be lost if it comes before
+ * (not a flag set from outside) cannot be lost if it comes before
  * the loop starts running. */
 #define CALL_MARKER ((enum sfu_cmd_type)-1)
 #define STOP_MARKER ((enum sfu_cmd_type)-2)
@@ -97,7 +99,7 @@ static void drain(struct sfu_worker *w)
 			continue;
 		}
 		if (cmd->type == STOP_MARKER) {
-			g_main_loop_quit(w->loop);
+			w->stopping = true;
 		} else {
 			struct sfu_event done = { .type = SFU_EV_DONE,
 						  .to = cmd->session,
@@ -160,7 +162,7 @@ static void *thread_main(void *arg)
 	g_source_attach(tick, w->ctx);
 
 	log_debug("worker %d running", w->opts.index);
-	g_main_loop_run(w->loop);
+	sfu_loop_run(w->ctx, &w->stopping);
 
 	/* Commands queued before the stop still run, so nothing leaks. */
 	drain(w);
@@ -180,8 +182,7 @@ struct sfu_worker *sfu_worker_new(const struct sfu_worker_opts *opts)
 	struct sfu_worker *w = sfu_xcalloc(1, sizeof(*w));
 
 	w->opts = *opts;
-	w->ctx = g_main_context_new();
-	w->loop = g_main_loop_new(w->ctx, FALSE);
+	w->ctx = sfu_loop_context_new();
 	w->mailbox = sfu_mailbox_new(wake, w->ctx);
 	w->rooms = sfu_rooms_new(&opts->limits, opts->emit, opts->emit_ctx);
 	return w;
@@ -257,7 +258,6 @@ void sfu_worker_free(struct sfu_worker *w)
 	sfu_worker_stop(w);
 	sfu_rooms_free(w->rooms);
 	sfu_mailbox_free(w->mailbox, sfu_cmd_free_node);
-	g_main_loop_unref(w->loop);
 	g_main_context_unref(w->ctx);
 	free(w);
 }

@@ -1,0 +1,189 @@
+/*
+ * test-loop.c - tests src/loop.c: a worker-style loop on this thread with
+ * the udpmux set in it. Datagrams are delivered without GLib running;
+ * a timeout attached from inside a datagram callback still fires (the
+ * ownerless-polling wakeup); an idle source attached from another thread
+ * wakes the loop and stops it; the set made for the loop outlives it
+ * while sockets remain (the next loop takes it), and a set already
+ * attached to GLib is refused.
+ */
+#include "loop.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "udpmux.h"
+
+#define PINGS 20
+
+static struct {
+	GMainContext *ctx;
+	bool stop, guard_fired, timer_fired, idle_from_thread;
+	int rx, tx; /* rx: in the set; tx: sends to it */
+	struct sockaddr_in rx_addr;
+	int64_t handle;
+	int got;
+	int pings_left;
+	struct sfu_loop_stats at_timer, at_last_ping;
+} t;
+
+static int udp_socket(struct sockaddr_in *addr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	socklen_t len = sizeof(*addr);
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)addr, sizeof(*addr));
+	getsockname(fd, (struct sockaddr *)addr, &len);
+	return fd;
+}
+
+static void ping(void)
+{
+	uint8_t b = 0x80;
+
+	sendto(t.tx, &b, 1, 0, (struct sockaddr *)&t.rx_addr,
+	       sizeof(t.rx_addr));
+}
+
+static void *late_thread(void *arg)
+{
+	GSource *idle;
+	gboolean (*fn)(gpointer) = arg;
+
+	usleep(20000);
+	idle = g_idle_source_new();
+	g_source_set_callback(idle, fn, NULL, NULL);
+	g_source_attach(idle, t.ctx);
+	g_source_unref(idle);
+	return NULL;
+}
+
+static gboolean on_idle_from_thread(gpointer data)
+{
+	(void)data;
+	t.idle_from_thread = true;
+	t.stop = true;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_timer(gpointer data)
+{
+	(void)data;
+	t.timer_fired = true;
+	t.at_timer = sfu_loop_stats();
+	t.pings_left = PINGS;
+	ping(); /* each datagram's callback sends the next */
+	return G_SOURCE_REMOVE;
+}
+
+static void on_datagram(void *arg, uint8_t *data, size_t len,
+			const struct sockaddr_storage *from)
+{
+	pthread_t th;
+
+	(void)arg, (void)data, (void)len, (void)from;
+	t.got++;
+	if (t.got == 3) {
+		/* from a media callback, outside GLib's dispatch */
+		GSource *timer = g_timeout_source_new(10);
+		g_source_set_callback(timer, on_timer, NULL, NULL);
+		g_source_attach(timer, g_main_context_get_thread_default());
+		g_source_unref(timer);
+	}
+	if (t.pings_left > 0 && --t.pings_left > 0) {
+		ping();
+	} else if (t.got == 3 + PINGS) {
+		t.at_last_ping = sfu_loop_stats();
+		pthread_create(&th, NULL, late_thread, on_idle_from_thread);
+		pthread_detach(th);
+	}
+}
+
+static gboolean on_start(gpointer data)
+{
+	(void)data;
+	t.handle = sfu_udpmux_add(t.rx, on_datagram, NULL);
+	ok(t.handle > 0, "a socket joins the loop's set from a callback");
+	for (int i = 0; i < 3; i++)
+		ping();
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_guard(gpointer data)
+{
+	(void)data;
+	t.guard_fired = true;
+	t.stop = true;
+	return G_SOURCE_REMOVE;
+}
+
+static void refuses_an_attached_set(void)
+{
+	struct sockaddr_in a;
+	int fd = udp_socket(&a);
+	int64_t h = sfu_udpmux_add(fd, on_datagram, NULL);
+
+	ok(h > 0, "outside a loop the set is a GSource");
+	ok(sfu_udpmux_loop_fd() == -EBUSY, "a loop cannot take that set");
+	sfu_udpmux_remove(h);
+	close(fd);
+}
+
+int main(void)
+{
+	struct sockaddr_in tx_addr;
+	GSource *guard, *start;
+	struct sfu_udpmux_stats st;
+
+	refuses_an_attached_set();
+	t.ctx = sfu_loop_context_new();
+	g_main_context_push_thread_default(t.ctx);
+	t.rx = udp_socket(&t.rx_addr);
+	t.tx = udp_socket(&tx_addr);
+	start = g_idle_source_new();
+	g_source_set_callback(start, on_start, NULL, NULL);
+	g_source_attach(start, t.ctx);
+	g_source_unref(start);
+	guard = g_timeout_source_new(5000);
+	g_source_set_callback(guard, on_guard, NULL, NULL);
+	g_source_attach(guard, t.ctx);
+
+	sfu_loop_run(t.ctx, &t.stop);
+
+	ok(!t.guard_fired, "the loop stopped on its own, not by the guard");
+	ok(t.timer_fired,
+	   "a timeout attached inside a datagram callback fired");
+	is_int(t.got, 3 + PINGS, "every datagram was delivered");
+	ok(t.at_last_ping.polls - t.at_timer.polls >= PINGS - 1,
+	   "each ping took a pass of the loop");
+	ok(t.at_last_ping.glib_runs == t.at_timer.glib_runs,
+	   "passes that only found datagrams did not run GLib");
+	ok(t.idle_from_thread, "a source attached from another thread ran");
+
+	st = sfu_udpmux_stats();
+	ok(st.datagrams >= (uint64_t)(3 + PINGS), "the set counted them");
+	ping();
+	ok(sfu_udpmux_loop_fd() >= 0,
+	   "a set left with a socket in it is taken by the next loop");
+	usleep(1000);
+	sfu_udpmux_loop_dispatch();
+	is_int(t.got, 3 + PINGS + 1, "and its socket still delivers");
+	sfu_udpmux_remove(t.handle);
+	sfu_udpmux_loop_release();
+
+	g_source_destroy(guard);
+	g_source_unref(guard);
+	g_main_context_pop_thread_default(t.ctx);
+	g_main_context_unref(t.ctx);
+	close(t.rx);
+	close(t.tx);
+	return tap_done();
+}
