@@ -15,6 +15,7 @@
 #define SFU_MEDIA_T_H
 
 #include "common.h"
+#include "tick.h"
 
 #include "negotiation.h"
 #include "peer.h"
@@ -219,7 +220,7 @@ struct sfu_media {
 	struct sfu_forward *fwd[SFU_NEGO_MAX_SECTIONS]; /* by section */
 	struct sfu_out_state out[SFU_NEGO_MAX_SECTIONS];
 	uint16_t twcc_seq;
-	GSource *timer;
+	struct sfu_tick tick; /* the worker's shared 100 ms tick */
 	unsigned ticks;
 	struct sfu_media_counters n;
 	/* Data channels: the association, once DTLS is up and a DATA

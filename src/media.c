@@ -178,13 +178,13 @@ static void report_to_subscriber(struct sfu_media *m, int64_t now_us)
 	}
 }
 
-static gboolean on_tick(gpointer data)
+static void on_tick(struct sfu_tick *t)
 {
-	struct sfu_media *m = data;
+	struct sfu_media *m = SFU_CONTAINER_OF(t, struct sfu_media, tick);
 	int64_t now = sfu_now_us();
 
 	if (sfu_peer_state(m->peer) != SFU_PEER_CONNECTED)
-		return G_SOURCE_CONTINUE;
+		return;
 	for (size_t i = 0; i < m->n_pubs; i++) {
 		send_nacks(m, m->pubs[i], now);
 		keyframe_if_waiting(m->pubs[i], now);
@@ -193,7 +193,6 @@ static gboolean on_tick(gpointer data)
 		report_to_publisher(m, now);
 		report_to_subscriber(m, now);
 	}
-	return G_SOURCE_CONTINUE;
 }
 
 /* ---- RTP in ----------------------------------------------------------------- */
@@ -571,9 +570,10 @@ struct sfu_media *sfu_media_new(const struct sfu_media_env *env,
 	sfu_random_hex(m->cname, 8);
 	sfu_ice_local_candidates((struct sfu_ice *)sfu_peer_ice(m->peer),
 				 keep_candidate, m);
-	m->timer = g_timeout_source_new(TICK_MS);
-	g_source_set_callback(m->timer, on_tick, m, NULL);
-	g_source_attach(m->timer, g_main_context_get_thread_default());
+	/* One timer for all of the thread's participants; their once a
+	 * second reports still spread over the ten ticks of that second. */
+	m->ticks = random32() % REPORT_TICKS;
+	sfu_tick_start(&m->tick, TICK_MS, on_tick);
 	return m;
 }
 
@@ -581,8 +581,7 @@ void sfu_media_free(struct sfu_media *m)
 {
 	if (!m)
 		return;
-	g_source_destroy(m->timer);
-	g_source_unref(m->timer);
+	sfu_tick_stop(&m->tick);
 	for (size_t i = 0; i < SFU_NEGO_MAX_SECTIONS; i++)
 		sfu__forward_free(m->fwd[i]);
 	while (m->n_pubs)
