@@ -45,7 +45,11 @@ const char *sfu_srtp_profile_name(enum sfu_srtp_profile p)
 
 int sfu_srtp_global_init(void)
 {
-	return srtp_init() == srtp_err_status_ok ? 0 : -EIO;
+	if (srtp_init() != srtp_err_status_ok)
+		return -EIO;
+	/* a failure keeps libsrtp's own cipher (logged there) */
+	sfu__srtp_use_openssl_gcm();
+	return 0;
 }
 
 void sfu_srtp_global_shutdown(void)

@@ -33,8 +33,12 @@ size_t sfu_srtp_salt_len(enum sfu_srtp_profile p);
 const char *sfu_srtp_profile_name(enum sfu_srtp_profile p);
 
 /* Once per process, before any session; and at exit. */
+/* srtp_init, then AES-128-GCM on OpenSSL in place of libsrtp's own
+ * (srtp_ossl.c). */
 int sfu_srtp_global_init(void);
 void sfu_srtp_global_shutdown(void);
+/* The replacement alone: 0, or -EIO when its self-test failed. */
+int sfu__srtp_use_openssl_gcm(void);
 
 struct sfu_srtp;
 
