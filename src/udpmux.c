@@ -38,6 +38,7 @@ struct mux {
 	int epfd;
 	bool dead;
 	bool loop; /* polled by the thread's own loop, not attached */
+	GMainContext *ctx; /* whose set this is */
 	struct slot *slots;
 	uint32_t n_slots, n_used;
 	struct sfu_udpmux_stats st;
@@ -47,9 +48,33 @@ struct mux {
 	uint8_t buf[SFU_UDPMUX_BATCH][SFU_UDPMUX_MAX_DATAGRAM + 1];
 };
 
-static __thread struct mux *tl_mux;
-static __thread struct sfu_udpmux_stats tl_stats; /* of destroyed sets */
-static __thread uint32_t tl_serial;
+/* The sets by GMainContext (a worker's, or whatever a thread pushed as
+ * its default: the bench frees its clients from its main thread with each
+ * client thread's context pushed). Looked up on add and remove only. */
+static GMutex sets_lock;
+static GHashTable *sets; /* GMainContext * -> struct mux * */
+static struct sfu_udpmux_stats gone; /* of destroyed sets; sets_lock */
+static uint32_t last_serial;         /* sets_lock */
+/* The set a loop on this thread polls (sfu_udpmux_loop_fd): found
+ * without the lock on every wakeup. */
+static __thread struct mux *tl_loop;
+
+static GMainContext *current_ctx(void)
+{
+	GMainContext *ctx = g_main_context_get_thread_default();
+
+	return ctx ? ctx : g_main_context_default();
+}
+
+static struct mux *mux_find(GMainContext *ctx)
+{
+	struct mux *m;
+
+	g_mutex_lock(&sets_lock);
+	m = sets ? g_hash_table_lookup(sets, ctx) : NULL;
+	g_mutex_unlock(&sets_lock);
+	return m;
+}
 
 static struct slot *slot_of(struct mux *m, int64_t handle)
 {
@@ -149,11 +174,12 @@ static GSourceFuncs mux_funcs = {
  * the thread's own loop polls the descriptor (sfu_udpmux_loop_fd). */
 static struct mux *mux_get(bool attach)
 {
-	struct mux *m;
+	GMainContext *ctx = current_ctx();
+	struct mux *m = mux_find(ctx);
 	int epfd;
 
-	if (tl_mux)
-		return tl_mux;
+	if (m)
+		return m;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		return NULL;
@@ -166,10 +192,14 @@ static struct mux *mux_get(bool attach)
 		 * dispatch */
 		g_source_set_can_recurse(&m->source, TRUE);
 		g_source_add_unix_fd(&m->source, epfd, G_IO_IN);
-		g_source_attach(&m->source,
-				g_main_context_get_thread_default());
+		g_source_attach(&m->source, ctx);
 	}
-	tl_mux = m;
+	m->ctx = ctx;
+	g_mutex_lock(&sets_lock);
+	if (!sets)
+		sets = g_hash_table_new(NULL, NULL);
+	g_hash_table_insert(sets, ctx, m);
+	g_mutex_unlock(&sets_lock);
 	return m;
 }
 
@@ -186,10 +216,11 @@ static void mux_put(struct mux *m)
 {
 	if (m->n_used > 0 || m->loop)
 		return;
-	stats_add(&tl_stats, &m->st);
+	g_mutex_lock(&sets_lock);
+	stats_add(&gone, &m->st);
+	g_hash_table_remove(sets, m->ctx);
+	g_mutex_unlock(&sets_lock);
 	m->dead = true;
-	if (tl_mux == m)
-		tl_mux = NULL;
 	/* freed once a dispatch in progress, if any, has returned */
 	g_source_destroy(&m->source);
 	g_source_unref(&m->source);
@@ -199,7 +230,7 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 {
 	struct mux *m = mux_get(true);
 	struct epoll_event ev = { .events = EPOLLIN };
-	uint32_t idx = 0;
+	uint32_t idx = 0, serial;
 	int64_t handle;
 
 	if (!m)
@@ -213,9 +244,12 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 		       (n - m->n_slots) * sizeof(*m->slots));
 		m->n_slots = n;
 	}
-	if (++tl_serial == 0)
-		tl_serial = 1;
-	handle = (int64_t)tl_serial << 32 | (idx + 1);
+	g_mutex_lock(&sets_lock);
+	if (++last_serial == 0)
+		last_serial = 1;
+	serial = last_serial;
+	g_mutex_unlock(&sets_lock);
+	handle = (int64_t)serial << 32 | (idx + 1);
 	ev.data.u64 = (uint64_t)handle;
 	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		int err = errno;
@@ -223,7 +257,7 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 		return -err;
 	}
 	m->slots[idx] = (struct slot){ .fd = fd, .used = true,
-				       .serial = tl_serial, .fn = fn,
+				       .serial = serial, .fn = fn,
 				       .arg = arg };
 	m->n_used++;
 	return handle;
@@ -231,7 +265,7 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 
 void sfu_udpmux_remove(int64_t handle)
 {
-	struct mux *m = tl_mux;
+	struct mux *m = mux_find(current_ctx());
 	struct slot *s;
 
 	if (!m || handle <= 0 || !(s = slot_of(m, handle)))
@@ -245,35 +279,41 @@ void sfu_udpmux_remove(int64_t handle)
 
 struct sfu_udpmux_stats sfu_udpmux_stats(void)
 {
-	struct sfu_udpmux_stats s = tl_stats;
+	struct mux *m = mux_find(current_ctx());
+	struct sfu_udpmux_stats s;
 
-	if (tl_mux)
-		stats_add(&s, &tl_mux->st);
+	g_mutex_lock(&sets_lock);
+	s = gone;
+	g_mutex_unlock(&sets_lock);
+	if (m)
+		stats_add(&s, &m->st);
 	return s;
 }
 
 int sfu_udpmux_loop_fd(void)
 {
-	struct mux *m = tl_mux;
+	struct mux *m = mux_find(current_ctx());
 
 	if (m && !m->loop && g_source_get_context(&m->source))
 		return -EBUSY; /* already a GSource of this thread */
 	if (!m && !(m = mux_get(false)))
 		return -errno;
 	m->loop = true; /* also adopts a set an earlier loop left */
+	tl_loop = m;
 	return m->epfd;
 }
 
 void sfu_udpmux_loop_dispatch(void)
 {
-	if (tl_mux && tl_mux->loop)
-		mux_run(tl_mux);
+	if (tl_loop && tl_loop->loop)
+		mux_run(tl_loop);
 }
 
 void sfu_udpmux_loop_release(void)
 {
-	struct mux *m = tl_mux;
+	struct mux *m = mux_find(current_ctx());
 
+	tl_loop = NULL;
 	if (!m || !m->loop)
 		return;
 	m->loop = false;

@@ -1,14 +1,16 @@
 /*
- * udpmux.h - one epoll set per thread for the UDP sockets whose reading
- * the media path has taken over (see ice.c), drained with recvmmsg().
+ * udpmux.h - one epoll set per GMainContext for the UDP sockets whose
+ * reading the media path has taken over (see ice.c), drained with
+ * recvmmsg().
  *
  * GLib polls one file descriptor for the whole set, so a worker with a
  * hundred participants pays for one poll entry and one GSource instead
  * of a hundred, and every readable socket is drained in batches of up to
- * SFU_UDPMUX_BATCH datagrams per system call. Everything runs on the
- * calling thread's default GMainContext, i.e. the owning worker, or on
- * the worker's own loop (loop.c), which polls the set itself; nothing
- * here is thread-safe or needs to be.
+ * SFU_UDPMUX_BATCH datagrams per system call. Add and remove act on the
+ * set of the calling thread's default GMainContext, i.e. the owning
+ * worker's (or a context another thread pushed to tear a client down);
+ * the set is a GSource of that context, or is polled by the worker's own
+ * loop (loop.c). Only the lookup of a context's set is locked.
  */
 #ifndef SFU_UDPMUX_H
 #define SFU_UDPMUX_H
@@ -51,7 +53,7 @@ int sfu_udpmux_loop_fd(void);
 void sfu_udpmux_loop_dispatch(void);
 void sfu_udpmux_loop_release(void);
 
-/* This thread's counters (zero when it never had a set). */
+/* The current context's set's counters plus those of destroyed sets. */
 struct sfu_udpmux_stats sfu_udpmux_stats(void);
 
 #endif

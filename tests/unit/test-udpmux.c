@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <glib.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,6 +68,24 @@ static void send_n(int from, const struct sockaddr_in *to, int n, size_t len)
 		sendto(from, buf, len, 0, (const struct sockaddr *)to,
 		       sizeof(*to));
 	}
+}
+
+/* A client thread adds a socket with its context pushed, as the bench's
+ * client threads do; the thread is gone when the socket is removed. */
+struct adder {
+	GMainContext *ctx;
+	int fd;
+	struct sink *sink;
+};
+
+static void *add_on_thread(void *arg)
+{
+	struct adder *ad = arg;
+
+	g_main_context_push_thread_default(ad->ctx);
+	ad->sink->handle = sfu_udpmux_add(ad->fd, on_datagram, ad->sink);
+	g_main_context_pop_thread_default(ad->ctx);
+	return NULL;
 }
 
 static void spin(GMainContext *ctx)
@@ -171,6 +190,35 @@ int main(void)
 	send_n(tx, &b_addr, 1, 50);
 	spin(ctx);
 	is_int(sa.got + sb.got, 1, "and the set is gone with its last socket");
+
+	{
+		/* the set belongs to the context, not the thread: removal
+		 * from another thread with the context pushed works (the
+		 * bench tears clients down that way) */
+		GMainContext *other = g_main_context_new();
+		struct sink sc = { 0 };
+		struct adder ad = { other, a, &sc };
+		pthread_t th;
+		uint8_t junk[64];
+
+		/* what the sets above left unread on a */
+		while (recv(a, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+			;
+		pthread_create(&th, NULL, add_on_thread, &ad);
+		pthread_join(th, NULL);
+		ok(sc.handle > 0, "a socket added on another thread");
+		send_n(tx, &a_addr, 1, 50);
+		spin(other);
+		is_int(sc.got, 1, "is served by that thread's context");
+		g_main_context_push_thread_default(other);
+		sfu_udpmux_remove(sc.handle);
+		g_main_context_pop_thread_default(other);
+		send_n(tx, &a_addr, 1, 50);
+		spin(other);
+		is_int(sc.got, 1, "and removed from here, with its context "
+		       "pushed: nothing more is delivered");
+		g_main_context_unref(other);
+	}
 
 	close(a);
 	close(b);
