@@ -219,6 +219,10 @@ static void mux_put(struct mux *m)
 	g_mutex_lock(&sets_lock);
 	stats_add(&gone, &m->st);
 	g_hash_table_remove(sets, m->ctx);
+	if (g_hash_table_size(sets) == 0) {
+		g_hash_table_destroy(sets);
+		sets = NULL;
+	}
 	g_mutex_unlock(&sets_lock);
 	m->dead = true;
 	/* freed once a dispatch in progress, if any, has returned */
