@@ -48,13 +48,14 @@ int sfu_srtp_global_init(void)
 	if (srtp_init() != srtp_err_status_ok)
 		return -EIO;
 	/* a failure keeps libsrtp's own cipher (logged there) */
-	sfu__srtp_use_openssl_gcm();
+	sfu__srtp_use_openssl();
 	return 0;
 }
 
 void sfu_srtp_global_shutdown(void)
 {
 	srtp_shutdown();
+	sfu__srtp_openssl_shutdown();
 }
 
 static void set_crypto(srtp_policy_t *pol, enum sfu_srtp_profile p)

@@ -32,13 +32,15 @@ size_t sfu_srtp_salt_len(enum sfu_srtp_profile p);
 /* The DTLS-SRTP profile name ("SRTP_AEAD_AES_128_GCM", ...). */
 const char *sfu_srtp_profile_name(enum sfu_srtp_profile p);
 
-/* Once per process, before any session; and at exit. */
-/* srtp_init, then AES-128-GCM on OpenSSL in place of libsrtp's own
- * (srtp_ossl.c). */
+/* Once per process, before any session; and at exit. srtp_init, then
+ * libsrtp's AES-128-GCM, AES-128-ICM and HMAC-SHA1 replaced by OpenSSL
+ * ones (srtp_ossl.c). */
 int sfu_srtp_global_init(void);
 void sfu_srtp_global_shutdown(void);
-/* The replacement alone: 0, or -EIO when its self-test failed. */
-int sfu__srtp_use_openssl_gcm(void);
+/* The replacement alone: 0, or -EIO when one failed its self-test (that
+ * one stays libsrtp's). And freeing what it fetched, after srtp_shutdown. */
+int sfu__srtp_use_openssl(void);
+void sfu__srtp_openssl_shutdown(void);
 
 struct sfu_srtp;
 

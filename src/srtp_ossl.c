@@ -1,6 +1,6 @@
 /*
- * srtp_ossl.c - AES-128-GCM for libsrtp2 on OpenSSL, replacing the
- * cipher Debian's libsrtp2 brings (NSS).
+ * srtp_ossl.c - AES-128-GCM, AES-128-ICM and HMAC-SHA1 for libsrtp2 on
+ * OpenSSL, replacing the ones Debian's libsrtp2 brings (NSS).
  *
  * libsrtp does the SRTP part (key derivation, IV, AAD, replay window,
  * ROC, SRTCP index) and calls a cipher type through a table of functions;
@@ -13,17 +13,26 @@
  * direction, encrypt leaves the tag for get_tag, decrypt takes a buffer
  * that ends with the tag, checks it and shortens the length by it.
  *
- * libsrtp runs the self-test below (GCM test case 4 of McGrew and
- * Viega's GCM specification) and its own random round trips before it
- * accepts the type; if that fails the NSS cipher stays.
+ * AES-ICM (counter mode, for AES_CM_128_HMAC_SHA1_80 and for libsrtp's
+ * key derivation, whatever the profile) and HMAC-SHA1 follow libsrtp's
+ * own: the salt from the key is the counter's offset, the IV is XORed
+ * into it; the HMAC restarts from the keyed state for every packet.
+ *
+ * libsrtp runs the self-tests below (GCM test case 4 of McGrew and
+ * Viega's GCM specification, RFC 3711 B.2's keystream, RFC 2202's first
+ * HMAC-SHA1 case) and, for ciphers, its own random round trips before it
+ * accepts a type; if that fails libsrtp's own stays.
  */
 #define SFU_LOG_MODULE "srtp"
 #include "srtp.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <srtp2/auth.h>
 #include <srtp2/cipher.h>
 #include <srtp2/srtp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 
@@ -223,15 +232,270 @@ static const srtp_cipher_type_t gcm_type = {
 	.id = SRTP_AES_GCM_128,
 };
 
-int sfu__srtp_use_openssl_gcm(void)
-{
-	srtp_err_status_t st = srtp_replace_cipher_type(&gcm_type,
-							SRTP_AES_GCM_128);
+/* ---- AES-128-ICM --------------------------------------------------------- */
 
+#define ICM_KEY_LEN_WSALT SRTP_AES_ICM_128_KEY_LEN_WSALT /* 16 + 14 */
+
+struct icm {
+	EVP_CIPHER_CTX *ctx;
+	uint8_t offset[16]; /* the salt, last two octets zero */
+};
+
+static const srtp_cipher_type_t icm_type;
+
+static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len,
+				   int tag_len)
+{
+	srtp_cipher_t *c;
+	struct icm *k;
+
+	(void)tag_len;
+	if (key_len != ICM_KEY_LEN_WSALT)
+		return srtp_err_status_bad_param;
+	c = calloc(1, sizeof(*c) + sizeof(*k));
+	if (!c)
+		return srtp_err_status_alloc_fail;
+	k = (struct icm *)(c + 1);
+	k->ctx = EVP_CIPHER_CTX_new();
+	if (!k->ctx) {
+		free(c);
+		return srtp_err_status_alloc_fail;
+	}
+	c->type = &icm_type;
+	c->state = k;
+	c->key_len = key_len;
+	c->algorithm = SRTP_AES_ICM_128;
+	*cp = c;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t c)
+{
+	struct icm *k = c->state;
+
+	EVP_CIPHER_CTX_free(k->ctx);
+	OPENSSL_cleanse(k->offset, sizeof(k->offset));
+	free(c);
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t icm_init(void *state, const uint8_t *key)
+{
+	struct icm *k = state;
+
+	memset(k->offset, 0, sizeof(k->offset));
+	memcpy(k->offset, key + KEY_LEN, SRTP_SALT_LEN);
+	if (EVP_EncryptInit_ex(k->ctx, EVP_aes_128_ctr(), NULL, key, NULL) != 1)
+		return srtp_err_status_init_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv,
+				    srtp_cipher_direction_t dir)
+{
+	struct icm *k = state;
+	uint8_t ctr[16];
+
+	(void)dir; /* a stream cipher: the same both ways */
+	for (int i = 0; i < 16; i++)
+		ctr[i] = k->offset[i] ^ iv[i];
+	if (EVP_EncryptInit_ex(k->ctx, NULL, NULL, NULL, ctr) != 1)
+		return srtp_err_status_init_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t icm_crypt(void *state, uint8_t *buf,
+				   unsigned int *len)
+{
+	struct icm *k = state;
+	int out;
+
+	if (*len > INT32_MAX ||
+	    EVP_EncryptUpdate(k->ctx, buf, &out, buf, (int)*len) != 1)
+		return srtp_err_status_cipher_fail;
+	return srtp_err_status_ok;
+}
+
+static const uint8_t i_key[ICM_KEY_LEN_WSALT] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7,
+	0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c, /* salt: */ 0xf0, 0xf1,
+	0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
+	0xfc, 0xfd,
+};
+static uint8_t i_iv[16];
+static const uint8_t i_pt[32];
+static const uint8_t i_ct[32] = {
+	0xe0, 0x3e, 0xad, 0x09, 0x35, 0xc9, 0x5e, 0x80, 0xe1, 0x66, 0xb1,
+	0x6d, 0xd9, 0x2b, 0x4e, 0xb4, 0xd2, 0x35, 0x13, 0x16, 0x2b, 0x02,
+	0xd0, 0xf7, 0x2a, 0x43, 0xa2, 0xfe, 0x4a, 0x5f, 0x97, 0xab,
+};
+
+static const srtp_cipher_test_case_t icm_test = {
+	.key_length_octets = ICM_KEY_LEN_WSALT,
+	.key = i_key,
+	.idx = i_iv,
+	.plaintext_length_octets = sizeof(i_pt),
+	.plaintext = i_pt,
+	.ciphertext_length_octets = sizeof(i_ct),
+	.ciphertext = i_ct,
+};
+
+static const srtp_cipher_type_t icm_type = {
+	.alloc = icm_alloc,
+	.dealloc = icm_dealloc,
+	.init = icm_init,
+	.encrypt = icm_crypt,
+	.decrypt = icm_crypt,
+	.set_iv = icm_set_iv,
+	.description = "AES-128 ICM using OpenSSL EVP (Starling)",
+	.test_data = &icm_test,
+	.id = SRTP_AES_ICM_128,
+};
+
+/* ---- HMAC-SHA1 ------------------------------------------------------------- */
+
+#define SHA1_LEN 20
+
+static const srtp_auth_type_t hmac_type;
+static EVP_MAC *hmac_mac; /* fetched once, before any session */
+
+static srtp_err_status_t hmac_alloc(srtp_auth_pointer_t *ap, int key_len,
+				    int out_len)
+{
+	srtp_auth_t *a;
+	EVP_MAC_CTX *m;
+
+	if (key_len < 0 || key_len > SHA1_LEN || out_len < 0 ||
+	    out_len > SHA1_LEN)
+		return srtp_err_status_bad_param;
+	a = calloc(1, sizeof(*a));
+	if (!a || !(m = EVP_MAC_CTX_new(hmac_mac))) {
+		free(a);
+		return srtp_err_status_alloc_fail;
+	}
+	a->type = &hmac_type;
+	a->state = m;
+	a->out_len = out_len;
+	a->key_len = key_len;
+	*ap = a;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_dealloc(srtp_auth_pointer_t a)
+{
+	EVP_MAC_CTX_free(a->state);
+	free(a);
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_init(void *state, const uint8_t *key,
+				   int key_len)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						 (char *)"SHA1", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	if (EVP_MAC_init(state, key, (size_t)key_len, params) != 1)
+		return srtp_err_status_init_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_start(void *state)
+{
+	/* no key: restart from the keyed state */
+	if (EVP_MAC_init(state, NULL, 0, NULL) != 1)
+		return srtp_err_status_auth_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_update(void *state, const uint8_t *buf,
+				     int len)
+{
+	if (len < 0 || EVP_MAC_update(state, buf, (size_t)len) != 1)
+		return srtp_err_status_auth_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_compute(void *state, const uint8_t *buf,
+				      int len, int tag_len, uint8_t *tag)
+{
+	uint8_t h[SHA1_LEN];
+	size_t n;
+
+	if (tag_len < 0 || tag_len > SHA1_LEN ||
+	    hmac_update(state, buf, len) != srtp_err_status_ok ||
+	    EVP_MAC_final(state, h, &n, sizeof(h)) != 1 || n != SHA1_LEN)
+		return srtp_err_status_auth_fail;
+	memcpy(tag, h, (size_t)tag_len);
+	return srtp_err_status_ok;
+}
+
+static const uint8_t h_key[SHA1_LEN] = {
+	0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+	0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+};
+static const uint8_t h_data[8] = { 'H', 'i', ' ', 'T', 'h', 'e', 'r', 'e' };
+static const uint8_t h_tag[SHA1_LEN] = {
+	0xb6, 0x17, 0x31, 0x86, 0x55, 0x05, 0x72, 0x64, 0xe2, 0x8b,
+	0xc0, 0xb6, 0xfb, 0x37, 0x8c, 0x8e, 0xf1, 0x46, 0xbe, 0x00,
+};
+
+static const srtp_auth_test_case_t hmac_test = {
+	.key_length_octets = SHA1_LEN,
+	.key = h_key,
+	.data_length_octets = sizeof(h_data),
+	.data = h_data,
+	.tag_length_octets = SHA1_LEN,
+	.tag = h_tag,
+};
+
+static const srtp_auth_type_t hmac_type = {
+	.alloc = hmac_alloc,
+	.dealloc = hmac_dealloc,
+	.init = hmac_init,
+	.compute = hmac_compute,
+	.update = hmac_update,
+	.start = hmac_start,
+	.description = "HMAC-SHA1 using OpenSSL EVP_MAC (Starling)",
+	.test_data = &hmac_test,
+	.id = SRTP_HMAC_SHA1,
+};
+
+/* ---- installing them ------------------------------------------------------ */
+
+int sfu__srtp_use_openssl(void)
+{
+	srtp_err_status_t st;
+	int rc = 0;
+
+	st = srtp_replace_cipher_type(&gcm_type, SRTP_AES_GCM_128);
 	if (st != srtp_err_status_ok) {
 		log_warn("OpenSSL AES-GCM for SRTP failed libsrtp's self-test "
 			 "(%d); keeping libsrtp's own", (int)st);
-		return -EIO;
+		rc = -EIO;
 	}
-	return 0;
+	st = srtp_replace_cipher_type(&icm_type, SRTP_AES_ICM_128);
+	if (st != srtp_err_status_ok) {
+		log_warn("OpenSSL AES-ICM for SRTP failed libsrtp's self-test "
+			 "(%d); keeping libsrtp's own", (int)st);
+		rc = -EIO;
+	}
+	if (!hmac_mac)
+		hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	st = hmac_mac ? srtp_replace_auth_type(&hmac_type, SRTP_HMAC_SHA1)
+		      : srtp_err_status_init_fail;
+	if (st != srtp_err_status_ok) {
+		log_warn("OpenSSL HMAC-SHA1 for SRTP failed libsrtp's self-test "
+			 "(%d); keeping libsrtp's own", (int)st);
+		rc = -EIO;
+	}
+	return rc;
+}
+
+void sfu__srtp_openssl_shutdown(void)
+{
+	EVP_MAC_free(hmac_mac);
+	hmac_mac = NULL;
 }

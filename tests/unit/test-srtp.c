@@ -1,11 +1,12 @@
 /*
- * test-srtp.c - tests src/srtp.c and the OpenSSL AES-128-GCM cipher of
- * src/srtp_ossl.c against libsrtp's own (NSS) cipher: sessions made
- * before the replacement keep libsrtp's cipher, sessions made after it
- * use ours, so packets protected by one are unprotected by the other, in
- * both directions, for SRTP and SRTCP. Then the failures: a changed
- * payload, header or tag, a replay, packets too short to hold a tag, and
- * AES-CM + HMAC-SHA1 sessions (left to libsrtp) still working.
+ * test-srtp.c - tests src/srtp.c and the OpenSSL ciphers of
+ * src/srtp_ossl.c against libsrtp's own (NSS) ones: sessions made before
+ * the replacement keep libsrtp's, sessions made after it use ours, so
+ * packets protected by one are unprotected by the other, in both
+ * directions, for SRTP and SRTCP, for AEAD_AES_128_GCM and for
+ * AES_CM_128_HMAC_SHA1_80 (and every session key of ours comes from our
+ * AES-ICM key derivation). Then the failures: a changed payload, header
+ * or tag, a replay, packets too short to hold a tag.
  */
 #include "srtp.h"
 
@@ -151,12 +152,17 @@ int main(void)
 	keys(&ka, SFU_SRTP_AEAD_AES_128_GCM, 1, 101);
 	keys(&kc, SFU_SRTP_AEAD_AES_128_GCM, 101, 1);
 	is_int(srtp_init(), srtp_err_status_ok, "libsrtp's own init");
+	keys(&kcm1, SFU_SRTP_AES128_CM_SHA1_80, 7, 77);
+	keys(&kcm2, SFU_SRTP_AES128_CM_SHA1_80, 77, 7);
 	nss = sfu_srtp_new(&ka);
-	ok(nss != NULL, "a session with libsrtp's GCM");
-	is_int(sfu__srtp_use_openssl_gcm(), 0,
-	       "the OpenSSL cipher passes libsrtp's self-test");
+	cm1 = sfu_srtp_new(&kcm1);
+	ok(nss && cm1, "sessions with libsrtp's GCM, ICM and HMAC");
+	is_int(sfu__srtp_use_openssl(), 0,
+	       "the OpenSSL GCM, ICM and HMAC-SHA1 pass libsrtp's self-tests");
 	ossl = sfu_srtp_new(&kc);
-	ok(ossl != NULL, "a session with the OpenSSL GCM");
+	cm2 = sfu_srtp_new(&kcm2);
+	ok(ossl && cm2, "sessions with the OpenSSL ones (keys derived with "
+	   "the OpenSSL ICM)");
 
 	is_int(rtp_round_trips(nss, ossl, 0x1111, 200), 200,
 	       "SRTP from libsrtp's GCM opens with ours");
@@ -169,12 +175,16 @@ int main(void)
 	failures(nss, ossl);
 	failures(ossl, nss);
 
-	keys(&kcm1, SFU_SRTP_AES128_CM_SHA1_80, 7, 77);
-	keys(&kcm2, SFU_SRTP_AES128_CM_SHA1_80, 77, 7);
-	cm1 = sfu_srtp_new(&kcm1);
-	cm2 = sfu_srtp_new(&kcm2);
-	is_int(rtp_round_trips(cm1, cm2, 0x6666, 20), 20,
-	       "AES-CM + HMAC-SHA1 sessions are unchanged");
+	is_int(rtp_round_trips(cm1, cm2, 0x6666, 200), 200,
+	       "AES-CM + HMAC-SHA1: SRTP from libsrtp's opens with ours");
+	is_int(rtp_round_trips(cm2, cm1, 0x7777, 200), 200,
+	       "and from ours with libsrtp's");
+	is_int(rtcp_round_trips(cm1, cm2, 0x8888, 50), 50,
+	       "SRTCP from libsrtp's opens with ours");
+	is_int(rtcp_round_trips(cm2, cm1, 0x9999, 50), 50,
+	       "and from ours with libsrtp's");
+	failures(cm1, cm2);
+	failures(cm2, cm1);
 
 	sfu_srtp_free(nss);
 	sfu_srtp_free(ossl);
