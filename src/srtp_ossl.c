@@ -41,37 +41,54 @@
 #define IV_LEN 12
 
 struct gcm {
-	EVP_CIPHER_CTX *ctx;
+	EVP_CIPHER_CTX *ctx; /* first: see cipher_alloc */
 	int tag_len;
 	int dir; /* srtp_cipher_direction_t of the last set_iv */
 };
 
 static const srtp_cipher_type_t gcm_type;
 
+/* A libsrtp cipher with our state after it and a fresh EVP context as
+ * the state's first member. */
+static srtp_err_status_t cipher_alloc(srtp_cipher_pointer_t *cp,
+				      const srtp_cipher_type_t *type,
+				      int algorithm, int key_len,
+				      size_t state_size)
+{
+	srtp_cipher_t *c = calloc(1, sizeof(*c) + state_size);
+	EVP_CIPHER_CTX **ctx;
+
+	if (!c)
+		return srtp_err_status_alloc_fail;
+	ctx = (EVP_CIPHER_CTX **)(c + 1);
+	*ctx = EVP_CIPHER_CTX_new();
+	if (!*ctx) {
+		free(c);
+		return srtp_err_status_alloc_fail;
+	}
+	c->type = type;
+	c->state = ctx;
+	c->key_len = key_len;
+	c->algorithm = algorithm;
+	*cp = c;
+	return srtp_err_status_ok;
+}
+
 static srtp_err_status_t gcm_alloc(srtp_cipher_pointer_t *cp, int key_len,
 				   int tag_len)
 {
-	srtp_cipher_t *c;
+	srtp_err_status_t st;
 	struct gcm *g;
 
 	if (key_len != KEY_LEN_WSALT || (tag_len != 8 && tag_len != 16))
 		return srtp_err_status_bad_param;
-	c = calloc(1, sizeof(*c) + sizeof(*g));
-	if (!c)
-		return srtp_err_status_alloc_fail;
-	g = (struct gcm *)(c + 1);
-	g->ctx = EVP_CIPHER_CTX_new();
-	if (!g->ctx) {
-		free(c);
-		return srtp_err_status_alloc_fail;
-	}
+	st = cipher_alloc(cp, &gcm_type, SRTP_AES_GCM_128, key_len,
+			  sizeof(*g));
+	if (st != srtp_err_status_ok)
+		return st;
+	g = (*cp)->state;
 	g->tag_len = tag_len;
 	g->dir = srtp_direction_any;
-	c->type = &gcm_type;
-	c->state = g;
-	c->key_len = key_len;
-	c->algorithm = SRTP_AES_GCM_128;
-	*cp = c;
 	return srtp_err_status_ok;
 }
 
@@ -237,7 +254,7 @@ static const srtp_cipher_type_t gcm_type = {
 #define ICM_KEY_LEN_WSALT SRTP_AES_ICM_128_KEY_LEN_WSALT /* 16 + 14 */
 
 struct icm {
-	EVP_CIPHER_CTX *ctx;
+	EVP_CIPHER_CTX *ctx; /* first: see cipher_alloc */
 	uint8_t offset[16]; /* the salt, last two octets zero */
 };
 
@@ -246,27 +263,11 @@ static const srtp_cipher_type_t icm_type;
 static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len,
 				   int tag_len)
 {
-	srtp_cipher_t *c;
-	struct icm *k;
-
 	(void)tag_len;
 	if (key_len != ICM_KEY_LEN_WSALT)
 		return srtp_err_status_bad_param;
-	c = calloc(1, sizeof(*c) + sizeof(*k));
-	if (!c)
-		return srtp_err_status_alloc_fail;
-	k = (struct icm *)(c + 1);
-	k->ctx = EVP_CIPHER_CTX_new();
-	if (!k->ctx) {
-		free(c);
-		return srtp_err_status_alloc_fail;
-	}
-	c->type = &icm_type;
-	c->state = k;
-	c->key_len = key_len;
-	c->algorithm = SRTP_AES_ICM_128;
-	*cp = c;
-	return srtp_err_status_ok;
+	return cipher_alloc(cp, &icm_type, SRTP_AES_ICM_128, key_len,
+			    sizeof(struct icm));
 }
 
 static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t c)
