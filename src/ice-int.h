@@ -29,6 +29,9 @@ struct sfu_ice {
 	int direct_fd;
 	struct sockaddr_storage direct_to;
 	socklen_t direct_to_len;
+	/* Connected to direct_to once taken over: send() then uses the
+	 * socket's cached route instead of a lookup per datagram. */
+	bool direct_connected;
 	/* Taking the socket over (ice_own.c): allowed when the agent has
 	 * exactly one socket and runs without libnice's consent checks. */
 	bool own_path;

@@ -93,6 +93,7 @@ static void direct_clear(struct sfu_ice *ice)
 		g_object_unref(ice->direct);
 	ice->direct = NULL;
 	ice->direct_fd = -1;
+	ice->direct_connected = false;
 }
 
 /* Relayed and TCP pairs keep going through libnice, which frames them. */
@@ -449,9 +450,11 @@ void sfu_ice_remote_done(struct sfu_ice *ice)
 
 int sfu__ice_direct_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
 {
-	ssize_t w = sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
-			   (const struct sockaddr *)&ice->direct_to,
-			   ice->direct_to_len);
+	ssize_t w = ice->direct_connected
+			    ? send(ice->direct_fd, data, len, MSG_DONTWAIT)
+			    : sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
+				     (const struct sockaddr *)&ice->direct_to,
+				     ice->direct_to_len);
 
 	return w == (ssize_t)len ? 0 : -EAGAIN;
 }

@@ -182,6 +182,15 @@ void sfu__ice_own_maybe(struct sfu_ice *ice, GSource *src)
 	/* libnice checks right after this callback that its source is
 	 * gone, and stops reading. */
 	g_source_destroy(src);
+	/* Only the selected peer is read from now on (own_recv drops the
+	 * rest), so the kernel may as well filter, and a connected socket
+	 * sends on its cached route. libnice's own sendto()s to other
+	 * addresses still work on a connected UDP socket. */
+	if (connect(ice->direct_fd, (const struct sockaddr *)&ice->direct_to,
+		    ice->direct_to_len) == 0)
+		ice->direct_connected = true;
+	else
+		log_debug("connect %s: %s", ice->pair, strerror(errno));
 	stun_agent_init(&ice->stun, STUN_ALL_KNOWN_ATTRIBUTES,
 			STUN_COMPATIBILITY_RFC5389,
 			STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS |
