@@ -15,13 +15,13 @@
 #define SFU_MEDIA_T_H
 
 #include "common.h"
-#include "tick.h"
 
 #include "negotiation.h"
 #include "peer.h"
 #include "rtcp.h"
 #include "rtp.h"
 #include "sctp.h"
+#include "tick.h"
 
 #include <glib.h>
 

@@ -1,8 +1,12 @@
 /*
  * tick.c - shared periodic timers (tick.h).
  *
- * Each thread keeps a list of tickers, one per period; a ticker is a GLib
- * timeout and an array of the ticks it calls. A tick is removed by moving
+ * There is one ticker per GMainContext and period (the context a tick is
+ * started under: a worker's, or one a thread pushed), like the udpmux
+ * sets, so a tick stopped from another thread with that context pushed
+ * finds its ticker. A ticker is a GLib timeout and an array of the ticks
+ * it calls; only the list of tickers is shared between threads, and it is
+ * locked on start and stop of a ticker only. A tick is removed by moving
  * the last one into its slot, so a callback that stops ticks may make
  * one other tick miss a single period, never get a call after its stop.
  */
@@ -15,6 +19,7 @@
 
 struct sfu_ticker {
 	struct sfu_ticker *next;
+	GMainContext *ctx;
 	unsigned period_ms;
 	GSource *src;
 	struct sfu_tick **ticks;
@@ -22,15 +27,18 @@ struct sfu_ticker {
 	bool dispatching;
 };
 
-static __thread struct sfu_ticker *tl_tickers;
+static GMutex tickers_lock;
+static struct sfu_ticker *tickers; /* tickers_lock */
 
 static void ticker_free(struct sfu_ticker *k)
 {
-	struct sfu_ticker **p = &tl_tickers;
+	struct sfu_ticker **p;
 
-	while (*p != k)
-		p = &(*p)->next;
+	g_mutex_lock(&tickers_lock);
+	for (p = &tickers; *p != k; p = &(*p)->next)
+		;
 	*p = k->next;
+	g_mutex_unlock(&tickers_lock);
 	g_source_destroy(k->src);
 	g_source_unref(k->src);
 	free(k->ticks);
@@ -57,18 +65,26 @@ static gboolean on_timeout(gpointer data)
 
 static struct sfu_ticker *ticker_get(unsigned period_ms)
 {
+	GMainContext *ctx = g_main_context_get_thread_default();
 	struct sfu_ticker *k;
 
-	for (k = tl_tickers; k; k = k->next)
-		if (k->period_ms == period_ms)
-			return k;
-	k = sfu_xcalloc(1, sizeof(*k));
-	k->period_ms = period_ms;
-	k->src = g_timeout_source_new(period_ms);
-	g_source_set_callback(k->src, on_timeout, k, NULL);
-	g_source_attach(k->src, g_main_context_get_thread_default());
-	k->next = tl_tickers;
-	tl_tickers = k;
+	if (!ctx)
+		ctx = g_main_context_default();
+	g_mutex_lock(&tickers_lock);
+	for (k = tickers; k; k = k->next)
+		if (k->ctx == ctx && k->period_ms == period_ms)
+			break;
+	if (!k) {
+		k = sfu_xcalloc(1, sizeof(*k));
+		k->ctx = ctx;
+		k->period_ms = period_ms;
+		k->src = g_timeout_source_new(period_ms);
+		g_source_set_callback(k->src, on_timeout, k, NULL);
+		g_source_attach(k->src, ctx);
+		k->next = tickers;
+		tickers = k;
+	}
+	g_mutex_unlock(&tickers_lock);
 	return k;
 }
 

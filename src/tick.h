@@ -1,12 +1,14 @@
 /*
- * tick.h - one periodic timer per thread and period, shared by every
- * object on that thread that wants a call each period (each participant's
- * media tick: NACKs, keyframe retries, RTCP reports).
+ * tick.h - one periodic timer per GMainContext and period, shared by
+ * every object on that context that wants a call each period (each
+ * participant's media tick: NACKs, keyframe retries, RTCP reports).
  *
  * A timer per object costs a loop wakeup and a GLib run per object and
  * period, and makes GLib prepare and check one more source on every run;
  * a shared one costs one of each per period however many objects there
- * are. The calls run on the calling thread's default GMainContext.
+ * are. The calls run on the GMainContext that was the calling thread's
+ * default when the tick started; stop it on that context's thread (or with
+ * that context pushed).
  */
 #ifndef SFU_TICK_H
 #define SFU_TICK_H

@@ -2,7 +2,8 @@
  * test-tick.c - tests src/tick.c: ticks of one period called together
  * each period, a tick stopping itself or another one from its callback
  * (no call after the stop, the others keep theirs), a tick started from
- * a callback, two periods side by side, and stop on a stopped tick.
+ * a callback, two periods side by side, stop on a stopped tick, and a
+ * tick started under another pushed context running with that context.
  */
 #include "tick.h"
 
@@ -90,6 +91,26 @@ int main(void)
 	sfu_tick_start(&b.tick, 10, on_tick);
 	run_until(ctx, &b.calls, 7);
 	is_int(b.calls, 7, "a new ticker after the old one went away");
+
+	/* a tick started under another context belongs to that context's
+	 * ticker, not to this thread's first one */
+	{
+		GMainContext *other = g_main_context_new();
+		struct obj x;
+
+		memset(&x, 0, sizeof(x));
+		g_main_context_push_thread_default(other);
+		sfu_tick_start(&x.tick, 10, on_tick);
+		g_main_context_pop_thread_default(other);
+		run_until(ctx, &b.calls, 10);
+		is_int(x.calls, 0, "another context's tick does not run here");
+		run_until(other, &x.calls, 2);
+		is_int(x.calls, 2, "it runs with its own context");
+		g_main_context_push_thread_default(other);
+		sfu_tick_stop(&x.tick);
+		g_main_context_pop_thread_default(other);
+		g_main_context_unref(other);
+	}
 	sfu_tick_stop(&b.tick);
 
 	g_main_context_pop_thread_default(ctx);
