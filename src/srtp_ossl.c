@@ -92,11 +92,10 @@ static srtp_err_status_t gcm_alloc(srtp_cipher_pointer_t *cp, int key_len,
 	return srtp_err_status_ok;
 }
 
-static srtp_err_status_t gcm_dealloc(srtp_cipher_pointer_t c)
+/* The other half of cipher_alloc (the EVP context clears its key). */
+static srtp_err_status_t cipher_dealloc(srtp_cipher_pointer_t c)
 {
-	struct gcm *g = c->state;
-
-	EVP_CIPHER_CTX_free(g->ctx);
+	EVP_CIPHER_CTX_free(*(EVP_CIPHER_CTX **)c->state);
 	free(c);
 	return srtp_err_status_ok;
 }
@@ -237,7 +236,7 @@ static const srtp_cipher_test_case_t gcm_test = {
 
 static const srtp_cipher_type_t gcm_type = {
 	.alloc = gcm_alloc,
-	.dealloc = gcm_dealloc,
+	.dealloc = cipher_dealloc,
 	.init = gcm_init,
 	.set_aad = gcm_set_aad,
 	.encrypt = gcm_encrypt,
@@ -274,10 +273,8 @@ static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t c)
 {
 	struct icm *k = c->state;
 
-	EVP_CIPHER_CTX_free(k->ctx);
-	OPENSSL_cleanse(k->offset, sizeof(k->offset));
-	free(c);
-	return srtp_err_status_ok;
+	OPENSSL_cleanse(k->offset, sizeof(k->offset)); /* the salt */
+	return cipher_dealloc(c);
 }
 
 static srtp_err_status_t icm_init(void *state, const uint8_t *key)
@@ -466,33 +463,31 @@ static const srtp_auth_type_t hmac_type = {
 
 /* ---- installing them ------------------------------------------------------ */
 
+/* A replacement libsrtp refused (its self-test failed) leaves its own. */
+static int installed(srtp_err_status_t st, const char *what)
+{
+	if (st == srtp_err_status_ok)
+		return 0;
+	log_warn("OpenSSL %s for SRTP failed libsrtp's self-test (%d); "
+		 "keeping libsrtp's own", what, (int)st);
+	return -EIO;
+}
+
 int sfu__srtp_use_openssl(void)
 {
-	srtp_err_status_t st;
 	int rc = 0;
 
-	st = srtp_replace_cipher_type(&gcm_type, SRTP_AES_GCM_128);
-	if (st != srtp_err_status_ok) {
-		log_warn("OpenSSL AES-GCM for SRTP failed libsrtp's self-test "
-			 "(%d); keeping libsrtp's own", (int)st);
-		rc = -EIO;
-	}
-	st = srtp_replace_cipher_type(&icm_type, SRTP_AES_ICM_128);
-	if (st != srtp_err_status_ok) {
-		log_warn("OpenSSL AES-ICM for SRTP failed libsrtp's self-test "
-			 "(%d); keeping libsrtp's own", (int)st);
-		rc = -EIO;
-	}
+	rc |= installed(srtp_replace_cipher_type(&gcm_type, SRTP_AES_GCM_128),
+			"AES-GCM");
+	rc |= installed(srtp_replace_cipher_type(&icm_type, SRTP_AES_ICM_128),
+			"AES-ICM");
 	if (!hmac_mac)
 		hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	st = hmac_mac ? srtp_replace_auth_type(&hmac_type, SRTP_HMAC_SHA1)
-		      : srtp_err_status_init_fail;
-	if (st != srtp_err_status_ok) {
-		log_warn("OpenSSL HMAC-SHA1 for SRTP failed libsrtp's self-test "
-			 "(%d); keeping libsrtp's own", (int)st);
-		rc = -EIO;
-	}
-	return rc;
+	rc |= installed(hmac_mac ? srtp_replace_auth_type(&hmac_type,
+							  SRTP_HMAC_SHA1)
+				 : srtp_err_status_init_fail,
+			"HMAC-SHA1");
+	return rc ? -EIO : 0;
 }
 
 void sfu__srtp_openssl_shutdown(void)
