@@ -15,7 +15,6 @@
 #include "loop.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 

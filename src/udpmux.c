@@ -1,11 +1,12 @@
 /*
- * udpmux.c - the per-thread epoll set of taken-over UDP sockets.
+ * udpmux.c - the epoll set of taken-over UDP sockets, one per GMainContext.
  *
- * The set is a GSource polling the epoll descriptor. It is created with
- * the first socket and destroyed with the last, so an idle worker keeps
- * nothing. Handles carry a per-thread serial next to the slot index: a slot
- * freed and reused inside one dispatch (a callback removing its own
- * participant, another joining) never receives the old socket's
+ * The set is a GSource polling the epoll descriptor, created with the
+ * first socket and destroyed with the last, so an idle context keeps
+ * nothing; or, under a worker's own loop (loop.c), a set the loop polls,
+ * living as long as the loop. Handles carry a serial next to the slot
+ * index: a slot freed and reused inside one dispatch (a callback removing
+ * its own participant, another joining) never receives the old socket's
  * datagrams, and a stale handle never removes a newer socket.
  */
 #define SFU_LOG_MODULE "udpmux"
@@ -28,7 +29,7 @@
 struct slot {
 	int fd;
 	bool used;
-	uint32_t serial; /* of the add: handles never repeat in a thread */
+	uint32_t serial; /* of the add: handles never repeat */
 	sfu_udpmux_fn fn;
 	void *arg;
 };
