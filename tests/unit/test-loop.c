@@ -56,16 +56,18 @@ static void ping(void)
 	       sizeof(t.rx_addr));
 }
 
+/* Attaches src to ctx with fn as its callback; ctx keeps the only ref. */
+static void attach(GSource *src, GSourceFunc fn, GMainContext *ctx)
+{
+	g_source_set_callback(src, fn, NULL, NULL);
+	g_source_attach(src, ctx);
+	g_source_unref(src);
+}
+
 static void *late_thread(void *arg)
 {
-	GSource *idle;
-	gboolean (*fn)(gpointer) = arg;
-
 	usleep(20000);
-	idle = g_idle_source_new();
-	g_source_set_callback(idle, fn, NULL, NULL);
-	g_source_attach(idle, t.ctx);
-	g_source_unref(idle);
+	attach(g_idle_source_new(), (GSourceFunc)arg, t.ctx);
 	return NULL;
 }
 
@@ -96,10 +98,8 @@ static void on_datagram(void *arg, uint8_t *data, size_t len,
 	t.got++;
 	if (t.got == 3) {
 		/* from a media callback, outside GLib's dispatch */
-		GSource *timer = g_timeout_source_new(10);
-		g_source_set_callback(timer, on_timer, NULL, NULL);
-		g_source_attach(timer, g_main_context_get_thread_default());
-		g_source_unref(timer);
+		attach(g_timeout_source_new(10), on_timer,
+		       g_main_context_get_thread_default());
 	}
 	if (t.pings_left > 0 && --t.pings_left > 0) {
 		ping();
@@ -128,13 +128,9 @@ static gboolean on_glib_readable(gint fd, GIOCondition cond, gpointer data)
 
 static gboolean on_start(gpointer data)
 {
-	GSource *watch = g_unix_fd_source_new(t.rx, G_IO_IN);
-
-	g_source_set_callback(watch, G_SOURCE_FUNC(on_glib_readable), NULL,
-			      NULL);
-	g_source_attach(watch, t.ctx);
-	g_source_unref(watch);
 	(void)data;
+	attach(g_unix_fd_source_new(t.rx, G_IO_IN),
+	       G_SOURCE_FUNC(on_glib_readable), t.ctx);
 	for (int i = 0; i < 3; i++)
 		ping();
 	return G_SOURCE_REMOVE;
@@ -163,7 +159,7 @@ static void refuses_an_attached_set(void)
 int main(void)
 {
 	struct sockaddr_in tx_addr;
-	GSource *guard, *start;
+	GSource *guard;
 	struct sfu_udpmux_stats st;
 
 	refuses_an_attached_set();
@@ -171,10 +167,7 @@ int main(void)
 	g_main_context_push_thread_default(t.ctx);
 	t.rx = udp_socket(&t.rx_addr);
 	t.tx = udp_socket(&tx_addr);
-	start = g_idle_source_new();
-	g_source_set_callback(start, on_start, NULL, NULL);
-	g_source_attach(start, t.ctx);
-	g_source_unref(start);
+	attach(g_idle_source_new(), on_start, t.ctx);
 	guard = g_timeout_source_new(5000);
 	g_source_set_callback(guard, on_guard, NULL, NULL);
 	g_source_attach(guard, t.ctx);
