@@ -4,7 +4,9 @@
  * Each packet is rebuilt into the worker's scratch buffer with the
  * subscriber's SSRC, payload type, sequence number, timestamp and
  * header-extension ids, then protected with the subscriber's SRTP
- * context and sent on its ICE agent. Sequence numbers and timestamps
+ * context and sent on its ICE agent: in two steps (prepare, transmit),
+ * so that media.c can protect a packet's copies for several subscribers
+ * before it sends any of them. Sequence numbers and timestamps
  * continue from what the subscriber's section last carried, so a section
  * reused for another track plays on without a jump. Video waits for a
  * keyframe before its first packet, so the subscriber's decoder starts
@@ -115,18 +117,19 @@ static void sent(struct sfu_forward *f, const struct sfu_rtp *r, int64_t now_us)
 	sfu__bitrate_add(&f->st.rate, r->payload_len, now_us);
 }
 
-void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
-		       const struct sfu_rtp *r, bool keyframe, int64_t now_us,
-		       uint8_t *buf)
+size_t sfu__forward_prepare(struct sfu_forward *f, const uint8_t *pkt,
+			    const struct sfu_rtp *r, bool keyframe,
+			    int64_t now_us, uint8_t *buf)
 {
 	struct sfu_out_state *out;
+	size_t len;
 	int n;
 
 	if (!f->active)
-		return;
+		return 0;
 	if (f->need_keyframe) {
 		if (!keyframe)
-			return;
+			return 0;
 		f->need_keyframe = false;
 	}
 	if (!f->started)
@@ -137,14 +140,21 @@ void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
 		f->rw.twcc_seq = sfu__media_next_twcc(f->sub);
 	n = sfu_rtp_rewrite(pkt, r, &f->rw, buf, SFU_SCRATCH - SFU_SRTP_TRAILER);
 	if (n <= 0)
-		return;
+		return 0;
 	out = sfu__media_out_state(f->sub, f->section);
 	if (sfu_seq_newer(f->rw.seq, out->last_seq) || out->last_us == 0) {
 		out->last_seq = f->rw.seq;
 		out->last_ts = f->rw.ts;
 		out->last_us = now_us;
 	}
-	if (sfu__media_send_rtp(f->sub, buf, (size_t)n) == 0)
+	len = (size_t)n;
+	return sfu__media_protect_rtp(f->sub, buf, &len) == 0 ? len : 0;
+}
+
+void sfu__forward_transmit(struct sfu_forward *f, const uint8_t *buf,
+			   size_t len, const struct sfu_rtp *r, int64_t now_us)
+{
+	if (sfu__media_transmit(f->sub, buf, len) == 0)
 		sent(f, r, now_us);
 }
 

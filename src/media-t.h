@@ -187,10 +187,18 @@ struct sfu_forward *sfu__forward_new(struct sfu_stream *s, struct sfu_media *sub
 void sfu__forward_free(struct sfu_forward *f);
 /* The section's extension ids changed (the client's answer). */
 void sfu__forward_refresh(struct sfu_forward *f, const struct sfu_msec *sec);
-/* Send one packet of the stream; buf is scratch of SFU_RTP_MAX + 64. */
-void sfu__forward_send(struct sfu_forward *f, const uint8_t *pkt,
-		       const struct sfu_rtp *r, bool keyframe, int64_t now_us,
-		       uint8_t *buf);
+/*
+ * One packet of the stream for this subscriber: rewritten into buf
+ * (SFU_SCRATCH bytes) and protected. Returns the length to transmit, or
+ * 0 when the forward skips it (inactive, waiting for a keyframe, not
+ * connected yet).
+ */
+size_t sfu__forward_prepare(struct sfu_forward *f, const uint8_t *pkt,
+			    const struct sfu_rtp *r, bool keyframe,
+			    int64_t now_us, uint8_t *buf);
+/* Send what prepare left in buf; r is the packet it was made from. */
+void sfu__forward_transmit(struct sfu_forward *f, const uint8_t *buf,
+			   size_t len, const struct sfu_rtp *r, int64_t now_us);
 /* Answer a NACK for the forward's (outbound) sequence number seq. */
 void sfu__forward_retransmit(struct sfu_forward *f, uint16_t seq, uint8_t *buf);
 /* The sender info of our SR for this forward. */
@@ -238,6 +246,9 @@ struct sfu_out_state *sfu__media_out_state(struct sfu_media *m, size_t section);
 uint16_t sfu__media_next_twcc(struct sfu_media *m);
 /* Protect and send; buf has SFU_SRTP_TRAILER spare bytes. */
 int sfu__media_send_rtp(struct sfu_media *m, uint8_t *buf, size_t len);
+/* The same in two steps (see sfu_peer_protect_rtp). */
+int sfu__media_protect_rtp(struct sfu_media *m, uint8_t *buf, size_t *len);
+int sfu__media_transmit(struct sfu_media *m, const uint8_t *buf, size_t len);
 
 /* Scratch for one outgoing packet plus the SRTP trailer. */
 #define SFU_SCRATCH (SFU_RTP_MAX + 128)

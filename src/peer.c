@@ -282,17 +282,23 @@ void sfu_peer_end_of_candidates(struct sfu_peer *p)
 	sfu_ice_remote_done(p->ice);
 }
 
-static int send_protected(struct sfu_peer *p, uint8_t *pkt, size_t len,
-			  bool rtcp)
+static int protect(struct sfu_peer *p, uint8_t *pkt, size_t *len, bool rtcp)
 {
 	int rc;
 
 	if (p->state != SFU_PEER_CONNECTED)
 		return -ENOTCONN;
-	rc = rtcp ? sfu_srtp_protect_rtcp(p->srtp, pkt, &len)
-		  : sfu_srtp_protect(p->srtp, pkt, &len);
-	if (rc == 0)
-		rc = sfu_ice_send(p->ice, pkt, len);
+	rc = rtcp ? sfu_srtp_protect_rtcp(p->srtp, pkt, len)
+		  : sfu_srtp_protect(p->srtp, pkt, len);
+	if (rc)
+		p->n.send_errors++;
+	return rc;
+}
+
+int sfu_peer_transmit(struct sfu_peer *p, const uint8_t *pkt, size_t len)
+{
+	int rc = sfu_ice_send(p->ice, pkt, len);
+
 	if (rc) {
 		p->n.send_errors++;
 		return rc;
@@ -302,14 +308,23 @@ static int send_protected(struct sfu_peer *p, uint8_t *pkt, size_t len,
 	return 0;
 }
 
+int sfu_peer_protect_rtp(struct sfu_peer *p, uint8_t *pkt, size_t *len)
+{
+	return protect(p, pkt, len, false);
+}
+
 int sfu_peer_send_rtp(struct sfu_peer *p, uint8_t *pkt, size_t len)
 {
-	return send_protected(p, pkt, len, false);
+	int rc = protect(p, pkt, &len, false);
+
+	return rc ? rc : sfu_peer_transmit(p, pkt, len);
 }
 
 int sfu_peer_send_rtcp(struct sfu_peer *p, uint8_t *pkt, size_t len)
 {
-	return send_protected(p, pkt, len, true);
+	int rc = protect(p, pkt, &len, true);
+
+	return rc ? rc : sfu_peer_transmit(p, pkt, len);
 }
 
 int sfu_peer_send_data(struct sfu_peer *p, const uint8_t *data, size_t len)

@@ -74,6 +74,14 @@ void sfu_peer_end_of_candidates(struct sfu_peer *p);
  */
 int sfu_peer_send_rtp(struct sfu_peer *p, uint8_t *pkt, size_t len);
 int sfu_peer_send_rtcp(struct sfu_peer *p, uint8_t *pkt, size_t len);
+/*
+ * The two halves of sfu_peer_send_rtp, for a caller that protects a
+ * packet's copies for several peers before sending any of them (the
+ * crypto code and the kernel's send path each stay warm in the cache for
+ * the whole run). protect updates *len; transmit takes what it left.
+ */
+int sfu_peer_protect_rtp(struct sfu_peer *p, uint8_t *pkt, size_t *len);
+int sfu_peer_transmit(struct sfu_peer *p, const uint8_t *pkt, size_t len);
 /* DTLS application data (SCTP). */
 int sfu_peer_send_data(struct sfu_peer *p, const uint8_t *data, size_t len);
 
