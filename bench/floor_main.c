@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("floor: single thread, unprotect once + %u x (rewrite, protect, "
-	       "sendto 127.0.0.1), bench packet mix\n", n);
+	       "send on a connected socket; 8 protected, then sent), bench packet mix\n", n);
 	printf("%-24s %10s %12s %14s %14s\n", "profile", "packets", "forwarded",
 	       "cpu us/fwd", "wall us/fwd");
 	for (size_t i = 0; i < 2; i++) {
