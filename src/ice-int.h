@@ -32,6 +32,7 @@ struct sfu_ice {
 	/* Connected to direct_to once taken over: send() then uses the
 	 * socket's cached route instead of a lookup per datagram. */
 	bool direct_connected;
+	uint64_t send_errors; /* held datagrams that failed (outbox.h) */
 	/* Taking the socket over (ice_own.c): allowed when the agent has
 	 * exactly one socket and runs without libnice's consent checks. */
 	bool own_path;

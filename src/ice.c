@@ -21,6 +21,7 @@
 
 #include "ice-int.h"
 #include "log.h"
+#include "outbox.h"
 
 const char *sfu_ice_state_name(enum sfu_ice_state s)
 {
@@ -89,6 +90,9 @@ static void addr_text(const NiceAddress *a, char *out, size_t n)
 
 static void direct_clear(struct sfu_ice *ice)
 {
+	/* held datagrams must not go to the next file with this number */
+	if (ice->direct_fd >= 0)
+		sfu_outbox_forget(ice->direct_fd);
 	if (ice->direct)
 		g_object_unref(ice->direct);
 	ice->direct = NULL;
@@ -450,12 +454,17 @@ void sfu_ice_remote_done(struct sfu_ice *ice)
 
 int sfu__ice_direct_send(struct sfu_ice *ice, const uint8_t *data, size_t len)
 {
-	ssize_t w = ice->direct_connected
-			    ? send(ice->direct_fd, data, len, MSG_DONTWAIT)
-			    : sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
-				     (const struct sockaddr *)&ice->direct_to,
-				     ice->direct_to_len);
+	ssize_t w;
 
+	/* connected: held while the worker handles a received batch, and
+	 * sent with the rest of it (outbox.h) */
+	if (ice->direct_connected)
+		return sfu_outbox_send(ice->direct_fd, data, len,
+				       &ice->send_errors) == 0
+			       ? 0
+			       : -EAGAIN;
+	w = sendto(ice->direct_fd, data, len, MSG_DONTWAIT,
+		   (const struct sockaddr *)&ice->direct_to, ice->direct_to_len);
 	return w == (ssize_t)len ? 0 : -EAGAIN;
 }
 
@@ -482,6 +491,11 @@ enum sfu_ice_state sfu_ice_state(const struct sfu_ice *ice)
 const char *sfu_ice_selected_pair(const struct sfu_ice *ice)
 {
 	return ice->pair;
+}
+
+uint64_t sfu_ice_send_errors(const struct sfu_ice *ice)
+{
+	return ice->send_errors;
 }
 
 bool sfu_ice_owns_socket(const struct sfu_ice *ice)

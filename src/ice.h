@@ -73,5 +73,8 @@ enum sfu_ice_state sfu_ice_state(const struct sfu_ice *ice);
 const char *sfu_ice_selected_pair(const struct sfu_ice *ice);
 /* Whether Starling reads the socket itself now (ice_own.c), else libnice. */
 bool sfu_ice_owns_socket(const struct sfu_ice *ice);
+/* Datagrams that failed after sfu_ice_send had returned 0 (held for
+ * a batch, see outbox.h). */
+uint64_t sfu_ice_send_errors(const struct sfu_ice *ice);
 
 #endif

@@ -23,6 +23,8 @@ void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
 	out->socket_owner = sfu_ice_owns_socket(ice) ? "starling" : "libnice";
 	out->srtp_profile = sfu_srtp_profile_name(sfu_peer_srtp_profile(m->peer));
 	out->peer = *sfu_peer_counters(m->peer);
+	/* sends held for a batch fail after sfu_peer_transmit returned */
+	out->peer.send_errors += sfu_ice_send_errors(sfu_peer_ice(m->peer));
 	out->rtp_unknown = m->n.rtp_unknown + m->n.rtp_wrong_pt;
 	out->rtp_bad = m->n.rtp_bad;
 	out->rtcp_bad = m->n.rtcp_bad;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "outbox.h"
 
 #define EVENTS 64
 /* Batches per socket per wakeup before the next socket gets its turn;
@@ -135,7 +136,12 @@ static void drain(struct mux *m, int64_t handle)
 		if (n == 0)
 			return;
 		m->st.batches++;
+		/* what the callbacks send for this batch goes out together
+		 * after it (outbox.h): a video frame's packets arrive
+		 * together and leave as one GSO send per subscriber */
+		sfu_outbox_open();
 		deliver(m, handle, n);
+		sfu_outbox_flush();
 		if (n < SFU_UDPMUX_BATCH)
 			return;
 	}
