@@ -1,11 +1,12 @@
 #!/bin/bash
 # bench/compare.sh - starling-bench against Starling and (when installed)
 # Janus's VideoRoom, at several sizes, each target alone in a private
-# network namespace (unshare -n) with a fresh server per run; then
-# bench/floor for each fan-out used (participants - 1). Prints one summary
-# table ("x floor" = the target's CPU per forwarded packet over the GCM
-# floor at the same fan-out); the JSON and text of every run go to the
-# output directory (default $TMPDIR/starling-compare).
+# network namespace (unshare -n) with a fresh server per run, each run
+# followed by bench/floor at its fan-out (participants - 1). Prints one
+# summary table ("x floor" = the target's CPU per forwarded packet over
+# the median GCM floor of all runs at the same fan-out); the JSON and
+# text of every run go to the output directory (default
+# $TMPDIR/starling-compare).
 #
 #   bench/compare.sh [--targets "starling janus"] [--sizes "1x3 1x6 4x6 8x6"]
 #                    [--seconds S] [--out DIR]
@@ -99,6 +100,9 @@ if [ -n "${inner:-}" ]; then
 fi
 
 mkdir -p "$out"
+# a reused folder's older runs would join this table
+rm -f "$out"/floor_*.json "$out"/*-*x*.json "$out"/*-*x*.txt \
+	"$out"/*-*x*.server.log
 for target in $targets; do
 	if [ "$target" = janus ] && [ -z "$JANUS" ]; then
 		echo "compare: janus is not installed (apt-get install janus); skipped" >&2
@@ -109,19 +113,25 @@ for target in $targets; do
 		unshare -n bash "$0" --inner "$target:$size" --seconds "$seconds" \
 			--out "$out" || echo "compare: $target $size failed (exit $?)" >&2
 		sed -n '/^forwarded/,$p' "$out/$target-$size.txt" >&2 || true
+		# the floor moves by +-20 % from one run to the next on a
+		# shared VM: measure it beside every run, use the median
+		"$FLOOR" --subscribers $((${size#*x} - 1)) --seconds 2 \
+			--json "$out/floor_${target}_$size.json" >&2
 	done
-done
-for n in $(for size in $sizes; do echo $((${size#*x} - 1)); done | sort -un); do
-	"$FLOOR" --subscribers "$n" --seconds 3 --json "$out/floor-$n.json" >&2
 done
 
 python3 - "$out" <<'EOF'
 import glob, json, os, sys
 out = sys.argv[1]
-floors = {}
-for path in glob.glob(os.path.join(out, "floor-*.json")):
+runs = {}
+for path in glob.glob(os.path.join(out, "floor_*.json")):
     for f in json.load(open(path)):
-        floors.setdefault(f["subscribers"], {})[f["profile"]] = f["cpu_us_per_forwarded"]
+        runs.setdefault(f["subscribers"], {}).setdefault(
+            f["profile"], []).append(f["cpu_us_per_forwarded"])
+def median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+floors = {n: {k: median(v) for k, v in p.items()} for n, p in runs.items()}
 print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %7s %7s" % (
     "target", "size", "pkts/s", "cpu us/pkt", "x floor", "loss %",
     "p50 us", "p99 us", "1st A ms", "1st V ms", "RSS MB", "others%"))
@@ -142,6 +152,8 @@ print("others% = CPU used by unrelated processes during the window, in % of "
       "one core; srtp: " + ", ".join(sorted({json.load(open(p)).get("srtp", "?")
       for p in glob.glob(os.path.join(out, "*-*x*.json"))})))
 for n in sorted(floors):
-    print("floor (%d subscribers): " % n + ", ".join(
-        "%s %.2f us/pkt" % (k, v) for k, v in floors[n].items()))
+    print("floor (%d subscribers, median of %d runs): " % (
+        n, len(next(iter(runs[n].values())))) + ", ".join(
+        "%s %.2f us/pkt (%.2f-%.2f)" % (k, floors[n][k], min(v), max(v))
+        for k, v in sorted(runs[n].items())))
 EOF
