@@ -137,8 +137,21 @@ static uint8_t *make_batch(enum sfu_srtp_profile profile,
 	return batch;
 }
 
+/* The pause between two of a paced floor's wakeups. */
+static void pause_for(const struct floor_pace *pace, uint64_t packets)
+{
+	struct timespec ts;
+
+	if (!pace || pace->every == 0 || packets % pace->every != 0)
+		return;
+	ts.tv_sec = pace->sleep_us / 1000000;
+	ts.tv_nsec = (long)(pace->sleep_us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+}
+
 int floor_measure(enum sfu_srtp_profile profile, unsigned subscribers,
-		  double seconds, struct floor_result *out)
+		  double seconds, const struct floor_pace *pace,
+		  struct floor_result *out)
 {
 	struct sfu_srtp_keys server_keys, sk;
 	struct sfu_srtp **subs = sfu_xcalloc(subscribers, sizeof(*subs));
@@ -212,6 +225,7 @@ int floor_measure(enum sfu_srtp_profile profile, unsigned subscribers,
 			out->packets_in++;
 			forward(work, &r, subs, rw, socks, subscribers, stage,
 				out);
+			pause_for(pace, out->packets_in);
 		}
 		sfu_srtp_free(in);
 		clock_gettime(CLOCK_MONOTONIC, &w1);

@@ -496,10 +496,10 @@ int main(int argc, char **argv)
 	fanout = r.o.participants - 1;
 	if (r.o.floor_seconds > 0 && !r.interrupted) {
 		if (floor_measure(SFU_SRTP_AEAD_AES_128_GCM, fanout, r.o.floor_seconds,
-				  &fl[n_fl]) == 0)
+				  NULL, &fl[n_fl]) == 0)
 			n_fl++;
 		if (floor_measure(SFU_SRTP_AES128_CM_SHA1_80, fanout,
-				  r.o.floor_seconds, &fl[n_fl]) == 0)
+				  r.o.floor_seconds, NULL, &fl[n_fl]) == 0)
 			n_fl++;
 	}
 	admin = r.o.admin && !r.o.janus ? admin_stats(&r) : NULL;
