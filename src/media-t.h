@@ -250,6 +250,12 @@ int sfu__media_send_rtp(struct sfu_media *m, uint8_t *buf, size_t len);
 int sfu__media_protect_rtp(struct sfu_media *m, uint8_t *buf, size_t *len);
 int sfu__media_transmit(struct sfu_media *m, const uint8_t *buf, size_t len);
 
+/* media_dc.c: start the SCTP association once DTLS is up and a DATA
+ * section is negotiated, whichever is last (no-op before, or once
+ * started); and the peer's decrypted DTLS application data. */
+void sfu__media_start_sctp(struct sfu_media *m);
+void sfu__media_on_data(void *arg, const uint8_t *data, size_t len);
+
 /* Scratch for one outgoing packet plus the SRTP trailer. */
 #define SFU_SCRATCH (SFU_RTP_MAX + 128)
 
