@@ -56,6 +56,13 @@ static void probe(void)
 	close(fd);
 }
 
+/* Whether to send runs with UDP_SEGMENT (probing the kernel once). */
+static bool gso_on(void)
+{
+	pthread_once(&probed, probe);
+	return atomic_load_explicit(&gso_ok, memory_order_relaxed);
+}
+
 size_t sfu__outbox_runs(const size_t *len, size_t n, size_t *run)
 {
 	size_t runs = 0;
@@ -102,9 +109,7 @@ static void send_run(struct slot **s, size_t n)
 	size_t total = 0;
 	uint16_t seg = s[0]->len;
 
-	if (n > 1)
-		pthread_once(&probed, probe);
-	if (n > 1 && atomic_load_explicit(&gso_ok, memory_order_relaxed)) {
+	if (n > 1 && gso_on()) {
 		memset(cbuf, 0, sizeof(cbuf));
 		for (size_t i = 0; i < n; i++) {
 			iov[i] = (struct iovec){ s[i]->data, s[i]->len };
@@ -212,8 +217,7 @@ struct sfu_outbox_stats sfu_outbox_stats(void)
 
 bool sfu_outbox_gso(void)
 {
-	pthread_once(&probed, probe);
-	return atomic_load(&gso_ok);
+	return gso_on();
 }
 
 void sfu__outbox_set_gso(bool on)
