@@ -8,6 +8,11 @@
  * index: a slot freed and reused inside one dispatch (a callback removing
  * its own participant, another joining) never receives the old socket's
  * datagrams, and a stale handle never removes a newer socket.
+ *
+ * Every socket asks the kernel for receive timestamps (SO_TIMESTAMPNS):
+ * after a batch's sends are out, each datagram's time from the kernel
+ * queuing it to then goes into the set's delay histogram, i.e. what the
+ * server adds to a packet's trip, waiting for the thread included.
  */
 #define SFU_LOG_MODULE "udpmux"
 #include "udpmux.h"
@@ -17,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -47,6 +53,12 @@ struct mux {
 	struct mmsghdr msgs[SFU_UDPMUX_BATCH];
 	struct iovec iov[SFU_UDPMUX_BATCH];
 	struct sockaddr_storage from[SFU_UDPMUX_BATCH];
+	/* room for SCM_TIMESTAMPNS; a kernel that adds more truncates */
+	union {
+		struct cmsghdr align;
+		uint8_t b[CMSG_SPACE(sizeof(struct timespec))];
+	} ctl[SFU_UDPMUX_BATCH];
+	int64_t rx_ns[SFU_UDPMUX_BATCH]; /* CLOCK_REALTIME, 0: unknown */
 	uint8_t buf[SFU_UDPMUX_BATCH][SFU_UDPMUX_MAX_DATAGRAM + 1];
 };
 
@@ -60,6 +72,8 @@ static uint32_t last_serial;         /* sets_lock */
 /* The set a loop on this thread polls (sfu_udpmux_loop_fd): found
  * without the lock on every wakeup. */
 static __thread struct mux *tl_loop;
+/* The receive time of the datagram being delivered (sfu_udpmux_rx_time). */
+static __thread int64_t tl_rx_ns;
 
 static GMainContext *current_ctx(void)
 {
@@ -103,7 +117,51 @@ static void deliver(struct mux *m, int64_t handle, int n)
 			continue;
 		}
 		m->st.datagrams++;
+		tl_rx_ns = m->rx_ns[j];
 		s->fn(s->arg, m->buf[j], len, &m->from[j]);
+	}
+	tl_rx_ns = 0;
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void read_times(struct mux *m, int n)
+{
+	for (int j = 0; j < n; j++) {
+		struct msghdr *h = &m->msgs[j].msg_hdr;
+		struct cmsghdr *c;
+		struct timespec ts;
+
+		m->rx_ns[j] = 0;
+		for (c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+			if (c->cmsg_level != SOL_SOCKET ||
+			    c->cmsg_type != SCM_TIMESTAMPNS)
+				continue;
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			m->rx_ns[j] = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		}
+	}
+}
+
+/* After the batch's sends: one clock read for all of it. A clock stepped
+ * back between the two readings gives 0, never a huge delay. */
+static void note_delays(struct mux *m, int n)
+{
+	int64_t now = 0;
+
+	for (int j = 0; j < n; j++) {
+		if (!m->rx_ns[j])
+			continue;
+		if (!now)
+			now = realtime_ns();
+		sfu_delay_add(&m->st.delay, now > m->rx_ns[j]
+			      ? (uint64_t)(now - m->rx_ns[j]) / 1000 : 0);
 	}
 }
 
@@ -122,6 +180,8 @@ static void drain(struct mux *m, int64_t handle)
 				.msg_namelen = sizeof(m->from[j]),
 				.msg_iov = &m->iov[j],
 				.msg_iovlen = 1,
+				.msg_control = m->ctl[j].b,
+				.msg_controllen = sizeof(m->ctl[j].b),
 			};
 		}
 		n = recvmmsg(s->fd, m->msgs, SFU_UDPMUX_BATCH, MSG_DONTWAIT,
@@ -136,12 +196,14 @@ static void drain(struct mux *m, int64_t handle)
 		if (n == 0)
 			return;
 		m->st.batches++;
+		read_times(m, n);
 		/* what the callbacks send for this batch goes out together
 		 * after it (outbox.h): a video frame's packets arrive
 		 * together and leave as one GSO send per subscriber */
 		sfu_outbox_open();
 		deliver(m, handle, n);
 		sfu_outbox_flush();
+		note_delays(m, n);
 		if (n < SFU_UDPMUX_BATCH)
 			return;
 	}
@@ -217,6 +279,7 @@ static void stats_add(struct sfu_udpmux_stats *to,
 	to->batches += from->batches;
 	to->datagrams += from->datagrams;
 	to->dropped += from->dropped;
+	sfu_delay_merge(&to->delay, &from->delay);
 }
 
 static void mux_put(struct mux *m)
@@ -262,6 +325,9 @@ int64_t sfu_udpmux_add(int fd, sfu_udpmux_fn fn, void *arg)
 	g_mutex_unlock(&sets_lock);
 	handle = (int64_t)serial << 32 | (idx + 1);
 	ev.data.u64 = (uint64_t)handle;
+	/* best effort: without it the socket is just not measured */
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 },
+			 sizeof(int));
 	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		int err = errno;
 		mux_put(m);
@@ -312,6 +378,11 @@ int sfu_udpmux_loop_fd(void)
 	m->loop = true; /* also adopts a set an earlier loop left */
 	tl_loop = m;
 	return m->epfd;
+}
+
+int64_t sfu_udpmux_rx_time(void)
+{
+	return tl_rx_ns;
 }
 
 void sfu_udpmux_loop_dispatch(void)

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "common.h"
+#include "delay.h"
 
 #define SFU_UDPMUX_BATCH 32
 /* Datagrams larger than this are dropped (RTP stays under the MTU). */
@@ -39,6 +40,9 @@ struct sfu_udpmux_stats {
 	uint64_t batches;   /* recvmmsg() calls that returned datagrams */
 	uint64_t datagrams; /* delivered */
 	uint64_t dropped;   /* truncated (over SFU_UDPMUX_MAX_DATAGRAM) */
+	/* per delivered datagram, µs from the kernel's receive timestamp
+	 * to the end of the sends of its batch (outbox.h) */
+	struct sfu_delay_hist delay;
 };
 /*
  * For a thread that runs its own poll loop (loop.c) instead of GLib's:
@@ -52,6 +56,11 @@ struct sfu_udpmux_stats {
 int sfu_udpmux_loop_fd(void);
 void sfu_udpmux_loop_dispatch(void);
 void sfu_udpmux_loop_release(void);
+
+/* Inside a callback: the kernel's receive time of the datagram being
+ * delivered, CLOCK_REALTIME ns; 0 elsewhere or when the kernel gave
+ * none. */
+int64_t sfu_udpmux_rx_time(void);
 
 /* The current context's set's counters plus those of destroyed sets. */
 struct sfu_udpmux_stats sfu_udpmux_stats(void);

@@ -5,7 +5,9 @@
  * dropped and counted, two sockets in one set, a callback removing its
  * own socket (the rest of its batch is not delivered) and another one,
  * a stale handle doing nothing, and the set going away with its last
- * socket and coming back with the next.
+ * socket and coming back with the next. Every delivered datagram has the
+ * kernel's receive time while its callback runs and adds one sample to
+ * the set's delay histogram.
  */
 #include "udpmux.h"
 
@@ -14,6 +16,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -26,6 +29,7 @@ struct sink {
 	struct sockaddr_storage from;
 	int remove_after; /* remove itself at this count (0: never) */
 	int64_t also_remove;
+	int64_t rx_ns; /* sfu_udpmux_rx_time() in the last callback */
 };
 
 static void on_datagram(void *arg, uint8_t *data, size_t len,
@@ -37,6 +41,7 @@ static void on_datagram(void *arg, uint8_t *data, size_t len,
 	s->last_len = len;
 	s->last_first = len ? data[0] : 0;
 	s->from = *from;
+	s->rx_ns = sfu_udpmux_rx_time();
 	if (s->remove_after && s->got == s->remove_after) {
 		sfu_udpmux_remove(s->handle);
 		if (s->also_remove)
@@ -116,6 +121,21 @@ int main(void)
 	ok(sa.from.ss_family == AF_INET &&
 	   ((struct sockaddr_in *)&sa.from)->sin_port == tx_addr.sin_port,
 	   "and its source address");
+	{
+		struct timespec now;
+		int64_t now_ns;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+		ok(sa.rx_ns > 0 && sa.rx_ns <= now_ns &&
+		   now_ns - sa.rx_ns < 10 * (int64_t)1000000000,
+		   "the callback sees the kernel's receive time");
+		is_int(sfu_udpmux_rx_time(), 0, "outside a callback: 0");
+		st = sfu_udpmux_stats();
+		is_int(st.delay.count, 1, "one delay sample per datagram");
+		ok(st.delay.max_us < 10 * 1000000, "a sane delay (%llu us)",
+		   (unsigned long long)st.delay.max_us);
+	}
 
 	st0 = sfu_udpmux_stats();
 	send_n(tx, &a_addr, 100, 1200);
@@ -126,6 +146,7 @@ int main(void)
 	   "in recvmmsg batches (%llu calls)",
 	   (unsigned long long)(st.batches - st0.batches));
 	is_int(sa.last_first, 99, "the last one last");
+	is_int(st.delay.count - st0.delay.count, 100, "and 100 delay samples");
 
 	send_n(tx, &a_addr, 1, SFU_UDPMUX_MAX_DATAGRAM + 1);
 	send_n(tx, &a_addr, 1, SFU_UDPMUX_MAX_DATAGRAM);
