@@ -5,14 +5,12 @@
  * handler reports lives on a media worker, so it runs a small function on
  * that worker (sfu_worker_call): the worker reads its own rooms between
  * packets, without any lock on the hot path, and the control thread waits
- * for the few microseconds that takes.
+ * for the few microseconds that takes. GET /metrics is admin_metrics.c.
  */
 #define SFU_LOG_MODULE "admin"
-#include "admin.h"
+#include "admin-int.h"
 
 #include <jansson.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "clock.h"
@@ -24,12 +22,6 @@
 
 #define MAX_SEGMENTS 6
 
-struct sfu_admin {
-	const struct sfu_config *cfg;
-	struct sfu_worker **workers;
-	int n_workers;
-	int64_t started_ms;
-};
 
 struct route_args {
 	char seg[MAX_SEGMENTS][SFU_ROOM_NAME_MAX + 8];
@@ -161,13 +153,7 @@ static json_t *participant_json(const struct sfu_participant *p)
 		(json_int_t)mi.dc_dropped);
 }
 
-/* Counts and bitrates of one room. */
-struct room_sums {
-	size_t participants, tracks;
-	uint64_t bitrate_in, bitrate_out;
-};
-
-static void sum_room(const struct sfu_room *r, struct room_sums *s)
+void sfu__admin_sum_room(const struct sfu_room *r, struct room_sums *s)
 {
 	struct sfu_stream_info si;
 	struct sfu_forward_info fi;
@@ -192,7 +178,7 @@ static json_t *room_summary(const struct sfu_room *r)
 {
 	struct room_sums s;
 
-	sum_room(r, &s);
+	sfu__admin_sum_room(r, &s);
 	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "name",
 			 sfu_room_name(r), "participants",
 			 (json_int_t)s.participants, "tracks", (json_int_t)s.tracks,
@@ -202,12 +188,6 @@ static json_t *room_summary(const struct sfu_room *r)
 			 (json_int_t)s.bitrate_in, "bitrate_out_bps",
 			 (json_int_t)s.bitrate_out);
 }
-
-/* Server-wide counters, summed over workers. */
-struct totals {
-	uint64_t rooms, participants, tracks;
-	struct sfu_rooms_totals t; /* gone + live */
-};
 
 static void add_participant(const struct sfu_participant *p, struct totals *tot)
 {
@@ -243,13 +223,24 @@ static void w_totals(struct sfu_rooms *rs, void *ctx)
 	tot->t.plis_sent += g->plis_sent;
 	tot->t.participants_total += g->participants_total;
 	sfu_rooms_foreach(rs, add_room, tot);
+	sfu_worker_io_stats(&tot->io[sfu_worker_index(sfu_worker_current())]);
 }
 
-static void gather_totals(struct sfu_admin *a, struct totals *tot)
+void sfu__admin_gather_totals(struct sfu_admin *a, struct totals *tot)
 {
 	memset(tot, 0, sizeof(*tot));
+	tot->n_io = a->n_workers;
+	tot->io = sfu_xcalloc((size_t)a->n_workers, sizeof(*tot->io));
 	for (int i = 0; i < a->n_workers; i++)
 		sfu_worker_call(a->workers[i], w_totals, tot);
+	for (int i = 0; i < a->n_workers; i++)
+		sfu_delay_merge(&tot->delay, &tot->io[i].delay);
+}
+
+void sfu__admin_totals_done(struct totals *tot)
+{
+	free(tot->io);
+	tot->io = NULL;
 }
 
 static void append_summary(const struct sfu_room *r, void *ctx)
@@ -329,14 +320,58 @@ typedef void (*handler_fn)(struct sfu_admin *a, const struct route_args *args,
 			   const struct sfu_admin_request *rq,
 			   struct sfu_admin_response *out);
 
+/* The delay histogram: quantiles for people, cumulative buckets (the
+ * last one, "le": null, is +Inf) for programs that difference two
+ * snapshots, as the bench does. */
+static json_t *delay_json(const struct sfu_delay_hist *h)
+{
+	json_t *buckets = json_array();
+	uint64_t cum = 0;
+
+	for (size_t i = 0; i <= SFU_DELAY_BOUNDS; i++) {
+		cum += h->bucket[i];
+		json_array_append_new(buckets, json_pack(
+			"{s:o,s:I}", "le", i < SFU_DELAY_BOUNDS
+			? json_integer(sfu_delay_bound_us[i]) : json_null(),
+			"count", (json_int_t)cum));
+	}
+	return json_pack("{s:I,s:I,s:I,s:i,s:i,s:i,s:o}", "count",
+			 (json_int_t)h->count, "sum", (json_int_t)h->sum_us,
+			 "max", (json_int_t)h->max_us, "p50",
+			 (int)sfu_delay_quantile(h, 0.5), "p90",
+			 (int)sfu_delay_quantile(h, 0.9), "p99",
+			 (int)sfu_delay_quantile(h, 0.99), "buckets", buckets);
+}
+
+/* Per worker: how often it woke and what a wakeup carried. */
+static json_t *workers_json(const struct totals *t)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < t->n_io; i++) {
+		const struct sfu_worker_io *io = &t->io[i];
+		json_array_append_new(list, json_pack(
+			"{s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "index", i,
+			"wakeups", (json_int_t)io->wakeups, "glib_runs",
+			(json_int_t)io->glib_runs, "receive_calls",
+			(json_int_t)io->receive_calls, "datagrams_in",
+			(json_int_t)io->datagrams_in, "held_datagrams",
+			(json_int_t)io->held_datagrams, "held_sends",
+			(json_int_t)io->held_sends, "gso_sends",
+			(json_int_t)io->gso_sends));
+	}
+	return list;
+}
+
 static void get_server(struct sfu_admin *a, const struct route_args *args,
 		       const struct sfu_admin_request *rq,
 		       struct sfu_admin_response *out)
 {
 	struct totals t;
+	json_t *body;
 
-	gather_totals(a, &t);
-	answer(out, 200, json_pack(
+	sfu__admin_gather_totals(a, &t);
+	body = json_pack(
 		"{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "version",
 		PACKAGE_VERSION, "uptime_s",
 		(json_int_t)((sfu_now_ms() - a->started_ms) / 1000), "rooms",
@@ -345,7 +380,11 @@ static void get_server(struct sfu_admin *a, const struct route_args *args,
 		(json_int_t)t.t.packets_in, "packets_out",
 		(json_int_t)t.t.packets_out, "bytes_in", (json_int_t)t.t.bytes_in,
 		"bytes_out", (json_int_t)t.t.bytes_out, "worker_threads",
-		a->n_workers));
+		a->n_workers);
+	json_object_set_new(body, "forward_delay_us", delay_json(&t.delay));
+	json_object_set_new(body, "workers", workers_json(&t));
+	sfu__admin_totals_done(&t);
+	answer(out, 200, body);
 }
 
 static void list_rooms(struct sfu_admin *a, const struct route_args *args,
@@ -447,138 +486,12 @@ static void kick(struct sfu_admin *a, const struct route_args *args,
 		answer(out, 200, json_pack("{s:s}", "kicked", t.id));
 }
 
-/* ---- /metrics: Prometheus text exposition format ------------------------------ */
-
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void SFU_PRINTF(2, 3) put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < t->cap - t->len)
-			break;
-		t->cap = t->cap * 2 + (size_t)(n > 0 ? n : 0) + 256;
-		t->buf = sfu_xrealloc(t->buf, t->cap);
-	}
-	t->len += (size_t)n;
-}
-
-static void metric(struct text *t, const char *name, const char *type,
-		   const char *help, uint64_t value)
-{
-	put(t, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type,
-	    name, (unsigned long long)value);
-}
-
-/* Per-room gauges, one family at a time. */
-enum room_family { RF_PARTICIPANTS, RF_TRACKS, RF_IN, RF_OUT, RF_COUNT };
-
-static const struct {
-	const char *name, *help;
-} room_families[RF_COUNT] = {
-	{ "starling_room_participants", "Participants in the room." },
-	{ "starling_room_tracks", "Published tracks in the room." },
-	{ "starling_room_receive_bits_per_second",
-	  "Media bitrate the room's publishers send to the server." },
-	{ "starling_room_send_bits_per_second",
-	  "Media bitrate the server sends to the room's subscribers." },
-};
-
-struct room_lines {
-	struct text fam[RF_COUNT];
-};
-
-static void room_metrics(const struct sfu_room *r, void *ctx)
-{
-	struct room_lines *rl = ctx;
-	struct room_sums s;
-	uint64_t vals[RF_COUNT];
-
-	sum_room(r, &s);
-	vals[RF_PARTICIPANTS] = s.participants;
-	vals[RF_TRACKS] = s.tracks;
-	vals[RF_IN] = s.bitrate_in;
-	vals[RF_OUT] = s.bitrate_out;
-	/* Room names are [A-Za-z0-9_.-]: nothing to escape in the label. */
-	for (int f = 0; f < RF_COUNT; f++)
-		put(&rl->fam[f], "%s{room=\"%s\"} %llu\n", room_families[f].name,
-		    sfu_room_name(r), (unsigned long long)vals[f]);
-}
-
-static void w_room_metrics(struct sfu_rooms *rs, void *ctx)
-{
-	sfu_rooms_foreach(rs, room_metrics, ctx);
-}
-
-/* The server-wide counters, as a table over struct sfu_rooms_totals. */
-#define COUNTER(name, field, help) \
-	{ name, help, offsetof(struct sfu_rooms_totals, field) }
-static const struct {
-	const char *name, *help;
-	size_t offset;
-} counters[] = {
-	COUNTER("starling_participants_joined_total", participants_total,
-		"Participants that joined since start."),
-	COUNTER("starling_packets_in_total", packets_in,
-		"Datagrams received on media transports."),
-	COUNTER("starling_packets_out_total", packets_out,
-		"Datagrams sent on media transports."),
-	COUNTER("starling_bytes_in_total", bytes_in,
-		"Bytes received on media transports."),
-	COUNTER("starling_bytes_out_total", bytes_out,
-		"Bytes sent on media transports."),
-	COUNTER("starling_nacks_received_total", nacks_received,
-		"NACK packets received from subscribers."),
-	COUNTER("starling_nacks_sent_total", nacks_sent,
-		"NACK packets sent to publishers."),
-	COUNTER("starling_plis_received_total", plis_received,
-		"PLI and FIR requests received from subscribers."),
-	COUNTER("starling_plis_sent_total", plis_sent,
-		"PLI and FIR requests sent to publishers."),
-	COUNTER("starling_retransmitted_packets_total", retransmitted,
-		"Packets resent to subscribers in answer to NACKs."),
-};
 
 static void metrics(struct sfu_admin *a, const struct route_args *args,
 		    const struct sfu_admin_request *rq,
 		    struct sfu_admin_response *out)
 {
-	struct text t = { 0 };
-	struct room_lines rl;
-	struct totals tot;
-
-	memset(&rl, 0, sizeof(rl));
-	gather_totals(a, &tot);
-	metric(&t, "starling_rooms", "gauge", "Rooms open now.", tot.rooms);
-	metric(&t, "starling_participants", "gauge", "Participants in all rooms now.",
-	       tot.participants);
-	metric(&t, "starling_tracks", "gauge", "Published tracks now.", tot.tracks);
-	metric(&t, "starling_worker_threads", "gauge", "Media worker threads.",
-	       (uint64_t)a->n_workers);
-	metric(&t, "starling_uptime_seconds", "gauge", "Seconds since the server started.",
-	       (uint64_t)((sfu_now_ms() - a->started_ms) / 1000));
-	for (size_t i = 0; i < SFU_ARRAY_SIZE(counters); i++)
-		metric(&t, counters[i].name, "counter", counters[i].help,
-		       *(const uint64_t *)((const char *)&tot.t + counters[i].offset));
-	for (int i = 0; i < a->n_workers; i++)
-		sfu_worker_call(a->workers[i], w_room_metrics, &rl);
-	for (int f = 0; f < RF_COUNT; f++) {
-		put(&t, "# HELP %s %s\n# TYPE %s gauge\n%s", room_families[f].name,
-		    room_families[f].help, room_families[f].name,
-		    rl.fam[f].buf ? rl.fam[f].buf : "");
-		free(rl.fam[f].buf);
-	}
-	out->status = 200;
-	out->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	out->body = t.buf;
+	sfu__admin_metrics(a, out);
 }
 
 /* ---- routing ------------------------------------------------------------------- */

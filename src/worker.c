@@ -21,6 +21,8 @@
 #include "clock.h"
 #include "log.h"
 #include "loop.h"
+#include "outbox.h"
+#include "udpmux.h"
 
 #define TICK_MS 250
 
@@ -235,6 +237,22 @@ void sfu_worker_run(struct sfu_worker *w, void (*fn)(void *arg), void *arg)
 	r->fn = fn;
 	r->arg = arg;
 	sfu_mailbox_post(w->mailbox, &r->base.node);
+}
+
+void sfu_worker_io_stats(struct sfu_worker_io *io)
+{
+	struct sfu_loop_stats ls = sfu_loop_stats();
+	struct sfu_udpmux_stats us = sfu_udpmux_stats();
+	struct sfu_outbox_stats os = sfu_outbox_stats();
+
+	io->wakeups = ls.polls;
+	io->glib_runs = ls.glib_runs;
+	io->receive_calls = us.batches;
+	io->datagrams_in = us.datagrams;
+	io->held_datagrams = os.datagrams;
+	io->held_sends = os.sends;
+	io->gso_sends = os.gso_sends;
+	io->delay = us.delay;
 }
 
 struct sfu_worker *sfu_worker_current(void)

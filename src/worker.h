@@ -9,6 +9,7 @@
 #include "common.h"
 
 #include "cmd.h"
+#include "delay.h"
 #include "room.h"
 
 struct sfu_worker_opts {
@@ -41,6 +42,20 @@ void sfu_worker_call(struct sfu_worker *w,
  */
 void sfu_worker_run(struct sfu_worker *w, void (*fn)(void *arg), void *arg);
 
+/* A worker's I/O since start: how often its loop woke and how much each
+ * wakeup carried (loop.h, udpmux.h, outbox.h). */
+struct sfu_worker_io {
+	uint64_t wakeups;        /* polls that returned */
+	uint64_t glib_runs;      /* of which ran GLib's sources */
+	uint64_t receive_calls;  /* recvmmsg calls that returned datagrams */
+	uint64_t datagrams_in;   /* on the sockets the worker reads itself */
+	uint64_t held_datagrams; /* sent through the outbox */
+	uint64_t held_sends;     /* the system calls those took */
+	uint64_t gso_sends;      /* of which carried several (UDP GSO) */
+	struct sfu_delay_hist delay; /* per datagram in, udpmux.h */
+};
+/* On a worker thread (inside sfu_worker_call): its counters. */
+void sfu_worker_io_stats(struct sfu_worker_io *io);
 /* The worker whose thread is running, or NULL off the worker threads. */
 struct sfu_worker *sfu_worker_current(void);
 

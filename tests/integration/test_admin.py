@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from prometheus_strict import FormatError, parse, value
+from prometheus_strict import FormatError, histogram, parse, value
 from starling_helpers import Client, async_test, unique_room
 
 SECRET = "adm1n-s3cret"
@@ -59,9 +59,30 @@ def test_server_fields(srv):
     status, body = admin(srv, "GET", "/admin/server")
     assert status == 200
     for k in ("version", "uptime_s", "rooms", "participants", "tracks", "packets_in",
-              "packets_out", "bytes_in", "bytes_out", "worker_threads"):
+              "packets_out", "bytes_in", "bytes_out", "worker_threads",
+              "forward_delay_us"):
         assert k in body, k
     assert body["worker_threads"] >= 1
+    d = body["forward_delay_us"]
+    for k in ("count", "sum", "max", "p50", "p90", "p99"):
+        assert isinstance(d[k], int) and d[k] >= 0, k
+    assert d["buckets"][-1] == {"le": None, "count": d["count"]}
+    les = [b["le"] for b in d["buckets"][:-1]]
+    assert les == sorted(les) and les[0] == 10 and 1000 in les
+    counts = [b["count"] for b in d["buckets"]]
+    assert counts == sorted(counts)
+    assert [w["index"] for w in body["workers"]] == list(range(body["worker_threads"]))
+    for w in body["workers"]:
+        for k in ("wakeups", "glib_runs", "receive_calls", "datagrams_in",
+                  "held_datagrams", "held_sends", "gso_sends"):
+            assert isinstance(w[k], int) and w[k] >= 0, k
+        assert w["glib_runs"] <= w["wakeups"] and w["gso_sends"] <= w["held_sends"]
+
+
+def test_strict_parser_reads_a_histogram():
+    fams = parse("# HELP h h\n# TYPE h histogram\nh_bucket{le=\"0.1\"} 1\n"
+                 "h_bucket{le=\"+Inf\"} 3\nh_sum 2.5\nh_count 3\n")
+    assert histogram(fams, "h") == ([(0.1, 1), (float("inf"), 3)], 3)
 
 
 @pytest.mark.parametrize("method,path,status", [
@@ -190,6 +211,14 @@ async def test_metrics_strict(srv):
         assert fams[name]["type"] == "counter", name
     assert value(fams, "starling_room_participants", room=room) == 1
     assert value(fams, "starling_participants") >= 1
+    assert fams["starling_forward_delay_seconds"]["type"] == "histogram"
+    buckets, count = histogram(fams, "starling_forward_delay_seconds")
+    assert buckets[-1] == (float("inf"), count)
+    assert [le for le, _ in buckets][:2] == [0.00001, 0.000025]
+    for name in ("starling_worker_wakeups_total", "starling_worker_datagrams_received_total",
+                 "starling_worker_gso_sends_total"):
+        assert fams[name]["type"] == "counter", name
+        assert value(fams, name, worker="0") >= 0
 
 
 @pytest.mark.parametrize("bad", [
@@ -201,6 +230,12 @@ async def test_metrics_strict(srv):
     "# HELP x h\n# TYPE x gauge\n# TYPE x gauge\nx 1\n",
     "# HELP 1x h\n# TYPE 1x gauge\n1x 1\n",
     "# HELP x h\n# TYPE x gauge\nx{a=1} 1\n",
+    "# HELP x h\n# TYPE x gauge\nx_bucket{le=\"1\"} 1\n",   # suffix on a gauge
+    # histograms: no +Inf; counts falling; +Inf unlike _count; no le
+    "# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_count 1\n",
+    "# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n",
+    "# HELP h h\n# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_sum 1\nh_count 1\n",
+    "# HELP h h\n# TYPE h histogram\nh_bucket 1\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n",
 ])
 def test_strict_parser_refuses(bad):
     with pytest.raises(FormatError):

@@ -78,6 +78,17 @@ async def test_admin_figures_match_clients(server):
             assert p["srtp_profile"].startswith("SRTP_")
         server_info = admin_get(srv, "/admin/server")
         assert server_info["packets_in"] >= sum(sent.values()) * 0.98
+        # every datagram read on the server's own sockets has a delay
+        delay = server_info["forward_delay_us"]
+        print("forward delay:", {k: delay[k] for k in ("count", "p50", "p99", "max")})
+        assert delay["count"] >= published
+        assert 0 < delay["p50"] <= delay["p99"] <= delay["max"]
+        assert delay["buckets"][-1]["count"] == delay["count"]
+        # the workers read those datagrams themselves, several per wakeup at most
+        io = server_info["workers"]
+        assert sum(w["datagrams_in"] for w in io) == delay["count"]
+        assert sum(w["receive_calls"] for w in io) <= delay["count"]
+        assert sum(w["held_datagrams"] for w in io) > 0
     finally:
         await close_all_media_clients()
 
