@@ -11,6 +11,8 @@
  * with G_MAIN_CONTEXT_FLAGS_OWNERLESS_POLLING, so even an attach from the
  * owning thread writes its wakeup descriptor), which is one of GLib's
  * descriptors, so nothing GLib owns waits for a packet-free moment.
+ * GLib's timeouts run up to a quarter of their wait (at most 2 ms) late,
+ * on the first wakeup after they are due (timer slack, see loop.c).
  */
 #ifndef SFU_LOOP_H
 #define SFU_LOOP_H
@@ -26,6 +28,10 @@ GMainContext *sfu_loop_context_new(void);
  * the loop dispatched). If the udpmux set cannot be made, GLib runs
  * alone and udpmux makes its own GSource when a socket is added. */
 void sfu_loop_run(GMainContext *ctx, const bool *stop);
+
+/* The most a timeout may run late, µs (default 2000; 0: never). For
+ * tests; process-wide, set before loops run. */
+void sfu_loop_set_slack(int64_t max_us);
 
 struct sfu_loop_stats {
 	uint64_t polls;     /* poll() calls that returned */

@@ -7,7 +7,9 @@
  * ownerless-polling wakeup); an idle source attached from another thread
  * wakes the loop and stops it; the set made for the loop outlives it
  * while sockets remain (the next loop takes it), and a set already
- * attached to GLib is refused.
+ * attached to GLib is refused. Timer slack: a timeout due shortly before
+ * a datagram runs on the datagram's wakeup, after it; with no slack it
+ * runs on time, before it.
  */
 #include "loop.h"
 
@@ -156,6 +158,88 @@ static void refuses_an_attached_set(void)
 	close(fd);
 }
 
+/* ---- timer slack ---- */
+
+static struct {
+	bool stop;
+	int got, got_at_timer;
+	int tx;
+	struct sockaddr_in to;
+} sl;
+
+static void *send_later(void *arg)
+{
+	uint8_t b = 0x80;
+
+	usleep((useconds_t)(uintptr_t)arg);
+	sendto(sl.tx, &b, 1, 0, (struct sockaddr *)&sl.to, sizeof(sl.to));
+	return NULL;
+}
+
+static void on_slack_datagram(void *arg, uint8_t *data, size_t len,
+			      const struct sockaddr_storage *from)
+{
+	(void)arg, (void)data, (void)len, (void)from;
+	sl.got++;
+}
+
+static gboolean on_slack_timer(gpointer data)
+{
+	(void)data;
+	sl.got_at_timer = sl.got;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_slack_stop(gpointer data)
+{
+	(void)data;
+	sl.stop = true;
+	return G_SOURCE_REMOVE;
+}
+
+/* A 800 ms timeout and a datagram at 880 ms: with the slack's cap at
+ * 300 ms the timeout may wait until 1000 ms (a quarter of its 800), so
+ * it runs on the datagram's wakeup; with no slack it runs at 800 ms.
+ * Both margins are 80 ms or more, far beyond scheduling jitter. */
+static int timer_vs_datagram(int64_t slack_us)
+{
+	GMainContext *ctx = sfu_loop_context_new();
+	struct sockaddr_in tx_addr;
+	int rx = udp_socket(&sl.to);
+	int64_t h;
+	pthread_t th;
+
+	sl.tx = udp_socket(&tx_addr);
+	sl.stop = false;
+	sl.got = 0;
+	sl.got_at_timer = -1;
+	sfu_loop_set_slack(slack_us);
+	g_main_context_push_thread_default(ctx);
+	h = sfu_udpmux_add(rx, on_slack_datagram, NULL);
+	attach(g_timeout_source_new(800), on_slack_timer, ctx);
+	attach(g_timeout_source_new(1300), on_slack_stop, ctx);
+	pthread_create(&th, NULL, send_later, (void *)(uintptr_t)880000);
+	sfu_loop_run(ctx, &sl.stop);
+	pthread_join(th, NULL);
+	sfu_udpmux_remove(h);
+	sfu_udpmux_loop_release();
+	g_main_context_pop_thread_default(ctx);
+	g_main_context_unref(ctx);
+	close(rx);
+	close(sl.tx);
+	ok(sl.got == 1, "the datagram arrived (slack %lld us)", (long long)slack_us);
+	return sl.got_at_timer;
+}
+
+static void timer_slack(void)
+{
+	is_int(timer_vs_datagram(300000), 1,
+	       "with slack, a timeout just due runs on the next datagram's "
+	       "wakeup, after it");
+	is_int(timer_vs_datagram(0), 0, "without slack it runs on time, before it");
+	sfu_loop_set_slack(2000);
+}
+
 int main(void)
 {
 	struct sockaddr_in tx_addr;
@@ -202,5 +286,6 @@ int main(void)
 	g_main_context_unref(t.ctx);
 	close(t.rx);
 	close(t.tx);
+	timer_slack();
 	return tap_done();
 }
