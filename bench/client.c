@@ -19,15 +19,33 @@
 #include "dtls.h"
 #include "peer.h"
 #include "sdp.h"
+#include "udpmux.h"
 #include "ws.h"
 #include "client-int.h"
 
-int64_t bench_now_ns(void)
+static int64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t bench_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+int64_t bench_rx_ns(void)
+{
+	int64_t rx = sfu_udpmux_rx_time(), mono = clock_ns(CLOCK_MONOTONIC);
+	int64_t ago;
+
+	if (!rx)
+		return mono;
+	/* the kernel stamps CLOCK_REALTIME: how long ago, on that clock */
+	ago = clock_ns(CLOCK_REALTIME) - rx;
+	return ago > 0 ? mono - ago : mono;
 }
 
 void bclient_fail(struct bench_client *c, const char *fmt, ...)

@@ -83,5 +83,9 @@ void bench_client_counters(const struct bench_client *c,
 
 /* CLOCK_MONOTONIC in nanoseconds (the bench header's clock). */
 int64_t bench_now_ns(void);
+/* Inside a receive callback: when the kernel received the datagram being
+ * handled (udpmux.h), on bench_now_ns()'s clock, so a packet's latency
+ * leaves out the time it waited for this thread; else bench_now_ns(). */
+int64_t bench_rx_ns(void);
 
 #endif

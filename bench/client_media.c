@@ -32,6 +32,7 @@ static void send_rtp(struct bench_client *c, uint8_t *pkt, size_t len, bool vide
 		memcpy(s->pkt, pkt, len);
 	}
 	memcpy(buf, pkt, len);
+	synth_stamp(buf, len, (uint64_t)bench_now_ns());
 	rc = sfu_peer_send_rtp(c->peer, buf, len);
 	if (rc < 0) {
 		c->n.send_errors++;
@@ -151,7 +152,7 @@ void bench_client_stop_sending(struct bench_client *c)
 static void on_rtp(void *arg, uint8_t *pkt, size_t len)
 {
 	struct bench_client *c = arg;
-	int64_t now = bench_now_ns();
+	int64_t now = bench_rx_ns();
 	struct bench_sub *s, **slot;
 	struct bench_hdr h;
 	uint32_t ssrc;

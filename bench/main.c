@@ -178,9 +178,19 @@ static int64_t self_cpu_us(void)
 	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
+static bool server_delay(const struct run *r, struct sfu_delay_hist *h);
+
+/* At the window's start (s = &r->cpu0) and end: the server's CPU, ours,
+ * the machine's, and the server's delay histogram (read before the CPU
+ * at the start and after it at the end, so the reading's own cost stays
+ * inside the window). */
 static void sample_server(struct run *r, struct proc_sample *s)
 {
-	if (s == &r->cpu0) {
+	bool start = s == &r->cpu0;
+
+	if (start)
+		r->have_delay = server_delay(r, &r->delay0);
+	if (start) {
 		r->self_cpu0_us = self_cpu_us();
 		cpu_sample(&r->mach0);
 	} else {
@@ -189,6 +199,8 @@ static void sample_server(struct run *r, struct proc_sample *s)
 	}
 	if (r->o.server_pid > 0 && proc_sample(r->o.server_pid, s) < 0)
 		set_failure(r, "server process %d is gone", (int)r->o.server_pid);
+	if (!start)
+		r->have_delay = r->have_delay && server_delay(r, &r->delay1);
 }
 
 static struct worker *worker_of(struct run *r, unsigned i)
@@ -372,6 +384,41 @@ out:
 		freeaddrinfo(ai);
 	g_string_free(resp, TRUE);
 	return out;
+}
+
+/* The "forward_delay_us" histogram of GET /admin/server (docs/admin-api.md:
+ * cumulative buckets, the last one +Inf) into h; false when there is no
+ * admin API, or its buckets are not the ones this build knows. */
+static bool server_delay(const struct run *r, struct sfu_delay_hist *h)
+{
+	json_t *server, *buckets, *b;
+	uint64_t prev = 0, cum;
+	bool good;
+	size_t i;
+
+	if (!r->o.admin || r->o.janus)
+		return false;
+	server = http_get_json(r->o.admin, "/admin/server", r->o.admin_secret);
+	buckets = json_object_get(json_object_get(server, "forward_delay_us"),
+				  "buckets");
+	good = json_array_size(buckets) == SFU_DELAY_BOUNDS + 1;
+	memset(h, 0, sizeof(*h));
+	json_array_foreach(buckets, i, b) {
+		json_t *le = json_object_get(b, "le");
+		if (!good)
+			break;
+		good = i < SFU_DELAY_BOUNDS
+		       ? json_integer_value(le) == sfu_delay_bound_us[i]
+		       : json_is_null(le);
+		cum = (uint64_t)json_integer_value(json_object_get(b, "count"));
+		good = good && cum >= prev;
+		h->bucket[i] = cum - prev;
+		h->count = prev = cum;
+	}
+	h->max_us = (uint64_t)json_integer_value(json_object_get(
+		json_object_get(server, "forward_delay_us"), "max"));
+	json_decref(server);
+	return good;
 }
 
 /* The server's own view: totals, and per room what publishers lost on

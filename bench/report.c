@@ -146,6 +146,29 @@ static json_t *client_report(const struct run *r, unsigned i, struct totals *t,
 			 "subscriptions", subs);
 }
 
+/* The server's own forward delay over the window (the difference of
+ * the admin API's histogram at its two ends): printed, and put into the
+ * server's JSON object. */
+static void delay_report(const struct run *r, json_t *server)
+{
+	struct sfu_delay_hist d;
+	double p50, p90, p99;
+
+	if (!r->have_delay)
+		return;
+	sfu_delay_diff(&d, &r->delay1, &r->delay0);
+	p50 = sfu_delay_quantile(&d, 0.5);
+	p90 = sfu_delay_quantile(&d, 0.9);
+	p99 = sfu_delay_quantile(&d, 0.99);
+	printf("server      forward delay (kernel receive -> its sends done) "
+	       "p50 %.0f us, p90 %.0f us, p99 %.0f us (%llu datagrams)\n",
+	       p50, p90, p99, (unsigned long long)d.count);
+	if (json_is_object(server))
+		json_object_set_new(server, "forward_delay_us", json_pack(
+			"{s:f,s:f,s:f,s:I}", "p50", p50, "p90", p90, "p99", p99,
+			"count", (json_int_t)d.count));
+}
+
 int bench_report(struct run *r, const struct floor_result *fl, size_t n_fl,
 		 json_t *admin)
 {
@@ -214,6 +237,7 @@ int bench_report(struct run *r, const struct floor_result *fl, size_t n_fl,
 		       cpu_us / 1e6, window_s, cpu_us / 1e4 / window_s, us_per_pkt,
 		       (unsigned long long)r->cpu1.rss_kb,
 		       (unsigned long long)r->cpu1.hwm_kb, r->cpu1.threads);
+	delay_report(r, server);
 	if (admin)
 		printf("admin API   packets in %lld, out %lld; lost by publishers on "
 		       "the way in %lld; NACKs sent %lld, retransmitted %lld, PLIs "

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "client.h"
+#include "delay.h"
 #include "floor.h"
 
 struct opts {
@@ -50,6 +51,10 @@ struct run {
 	int64_t self_cpu0_us, self_cpu1_us; /* the bench's own CPU time */
 	struct udp_sample udp0, udp1;       /* whole run */
 	struct cpu_sample mach0, mach1;     /* the machine, measured window */
+	/* the server's forward delay histogram (admin API) at the window's
+	 * start and end */
+	struct sfu_delay_hist delay0, delay1;
+	bool have_delay;
 	bool have_udp;
 	bool have_cpu;
 	GMainLoop *loop;

@@ -173,6 +173,17 @@ size_t synth_video_frame(struct synth_stream *s, const struct synth_video_cfg *c
 	return n;
 }
 
+void synth_stamp(uint8_t *pkt, size_t len, uint64_t now_ns)
+{
+	uint8_t *p;
+
+	if (len < BENCH_HDR_LEN)
+		return;
+	p = pkt + len - BENCH_HDR_LEN;
+	sfu_put_be32(p + 12, (uint32_t)(now_ns >> 32));
+	sfu_put_be32(p + 16, (uint32_t)now_ns);
+}
+
 int synth_parse(const uint8_t *pkt, size_t len, struct bench_hdr *h,
 		uint32_t *ssrc, uint16_t *rtp_seq, uint8_t *pt)
 {

@@ -90,6 +90,12 @@ size_t synth_video_frame(struct synth_stream *s, const struct synth_video_cfg *c
 			 bool key, uint16_t picture_id, uint32_t ts_step,
 			 uint64_t now_ns, struct synth_frame *out);
 
+/* Set the send time of a finished packet's bench header (its last
+ * BENCH_HDR_LEN bytes) to now_ns: done just before the packet is
+ * protected and sent, so the time a sender's own burst takes to go out
+ * is not counted as the server's. */
+void synth_stamp(uint8_t *pkt, size_t len, uint64_t now_ns);
+
 /* The payload view of a packet as the bench receives it: parses the RTP
  * header and the trailing bench header. Returns 0 or -1. */
 int synth_parse(const uint8_t *pkt, size_t len, struct bench_hdr *h,

@@ -64,6 +64,10 @@ static void test_audio(void)
 		all &= h.send_ns == 1000 + (uint64_t)i && ssrc == 0xcafe && pt == 111;
 	}
 	ok(all, "audio: 5 packets, seq/ts wrap and step 960, bench seq 0..4");
+	synth_stamp(pkt, len, 0x1122334455667788ull);
+	ok(synth_parse(pkt, len, &h, &ssrc, &seq, &pt) == 0 &&
+	   h.send_ns == 0x1122334455667788ull && h.seq == 4 && h.sender == 7,
+	   "stamp: a new send time, the rest of the header kept");
 	ok(synth_audio(&s, 0, BENCH_HDR_LEN, pkt, sizeof(pkt)) == 0,
 	   "audio payload must hold more than the header");
 	ok(synth_audio(&s, 0, 100, pkt, 50) == 0, "audio: small buffer refused");
