@@ -1,17 +1,27 @@
 /*
- * srtp.c - libsrtp2 sessions for DTLS-SRTP.
+ * srtp.c - SRTP sessions for DTLS-SRTP: one inbound and one outbound
+ * libsrtp2 session per transport, and for AEAD_AES_128_GCM an outbound
+ * RTP protect of our own beside them (srtp_gcm.c).
  *
  * Inbound: any SSRC, a replay window of 1024 packets (video reorders).
  * Outbound: any SSRC, and repeated indexes allowed, because answering a
  * NACK without RTX resends a packet under the sequence number it had.
+ *
+ * Who does what: RTP protect under GCM is srtp_gcm.c's, because it runs
+ * once per packet per subscriber and libsrtp's per-packet layers (its
+ * per-SSRC list walk above all) cost more than the cipher there; an SSRC
+ * srtp_gcm.c has no room for goes to libsrtp instead, for good. RTCP,
+ * every unprotect and the AES_CM_128_HMAC_SHA1_80 profile stay
+ * libsrtp's (with srtp_ossl.c's ciphers).
  */
-#include "srtp.h"
+#include "srtp-int.h"
 
 #include <srtp2/srtp.h>
 #include <stdlib.h>
 
 struct sfu_srtp {
 	srtp_t in, out;
+	struct sfu__srtp_gcm *gcm; /* GCM's RTP protect; NULL otherwise */
 };
 
 size_t sfu_srtp_key_len(enum sfu_srtp_profile p)
@@ -78,7 +88,7 @@ static srtp_t session(enum sfu_srtp_profile p, const uint8_t *key, bool inbound)
 	set_crypto(&pol, p);
 	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
 	pol.key = (unsigned char *)key;
-	pol.window_size = 1024;
+	pol.window_size = SFU__SRTP_WINDOW;
 	pol.allow_repeat_tx = inbound ? 0 : 1;
 	if (srtp_create(&s, &pol) != srtp_err_status_ok)
 		return NULL;
@@ -95,7 +105,10 @@ struct sfu_srtp *sfu_srtp_new(const struct sfu_srtp_keys *keys)
 	s = sfu_xcalloc(1, sizeof(*s));
 	s->in = session(keys->profile, keys->remote, true);
 	s->out = session(keys->profile, keys->local, false);
-	if (!s->in || !s->out) {
+	if (keys->profile == SFU_SRTP_AEAD_AES_128_GCM)
+		s->gcm = sfu__srtp_gcm_new(keys->local);
+	if (!s->in || !s->out ||
+	    (keys->profile == SFU_SRTP_AEAD_AES_128_GCM && !s->gcm)) {
 		sfu_srtp_free(s);
 		return NULL;
 	}
@@ -110,7 +123,19 @@ void sfu_srtp_free(struct sfu_srtp *s)
 		srtp_dealloc(s->in);
 	if (s->out)
 		srtp_dealloc(s->out);
+	sfu__srtp_gcm_free(s->gcm);
 	free(s);
+}
+
+struct sfu__srtp_gcm *sfu__srtp_gcm_of(struct sfu_srtp *s)
+{
+	return s->gcm;
+}
+
+void sfu__srtp_native_off(struct sfu_srtp *s)
+{
+	sfu__srtp_gcm_free(s->gcm);
+	s->gcm = NULL;
 }
 
 static int map_err(srtp_err_status_t st)
@@ -123,6 +148,8 @@ static int map_err(srtp_err_status_t st)
 	case srtp_err_status_replay_fail:
 	case srtp_err_status_replay_old:
 		return -EALREADY;
+	case srtp_err_status_key_expired:
+		return -EKEYEXPIRED;
 	default:
 		return -EINVAL;
 	}
@@ -130,9 +157,15 @@ static int map_err(srtp_err_status_t st)
 
 int sfu_srtp_protect(struct sfu_srtp *s, uint8_t *pkt, size_t *len)
 {
-	int n = (int)*len;
-	int rc = map_err(srtp_protect(s->out, pkt, &n));
+	int n, rc;
 
+	if (s->gcm) {
+		rc = sfu__srtp_gcm_protect(s->gcm, pkt, len);
+		if (sfu_likely(rc != SFU__SRTP_GCM_FULL))
+			return rc;
+	}
+	n = (int)*len;
+	rc = map_err(srtp_protect(s->out, pkt, &n));
 	*len = (size_t)n;
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * srtp.h - SRTP/SRTCP protection (libsrtp2) for one DTLS-SRTP transport:
- * an inbound session keyed with the remote side's key and an outbound one
- * keyed with ours. The only file that includes libsrtp.
+ * srtp.h - SRTP/SRTCP protection for one DTLS-SRTP transport: an inbound
+ * session keyed with the remote side's key and an outbound one keyed with
+ * ours. libsrtp2 (srtp.c and srtp_ossl.c are the only files that include
+ * it), except outbound RTP under AEAD_AES_128_GCM (srtp_gcm.c).
  */
 #ifndef SFU_SRTP_H
 #define SFU_SRTP_H
@@ -51,7 +52,9 @@ void sfu_srtp_free(struct sfu_srtp *s);
 /*
  * In place. *len is the packet length in and out. protect needs
  * SFU_SRTP_TRAILER bytes of room after the packet. Return 0, or -EINVAL
- * (malformed), -EACCES (authentication failed) or -EALREADY (replay).
+ * (malformed), -EACCES (authentication failed), -EALREADY (replay; for
+ * protect, an index older than the replay window) or -EKEYEXPIRED (the
+ * key has protected as many packets as it may).
  */
 int sfu_srtp_protect(struct sfu_srtp *s, uint8_t *pkt, size_t *len);
 int sfu_srtp_protect_rtcp(struct sfu_srtp *s, uint8_t *pkt, size_t *len);
