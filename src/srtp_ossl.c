@@ -12,6 +12,9 @@
  * The semantics follow libsrtp's own OpenSSL GCM cipher: set_iv picks the
  * direction, encrypt leaves the tag for get_tag, decrypt takes a buffer
  * that ends with the tag, checks it and shortens the length by it.
+ * Outbound RTP under GCM does not come here: srtp_gcm.c protects it
+ * without libsrtp. This GCM serves unprotect, SRTCP, and RTP from SSRCs
+ * that srtp_gcm.c's table had no room for.
  *
  * AES-ICM (counter mode, for AES_CM_128_HMAC_SHA1_80 and for libsrtp's
  * key derivation, whatever the profile) and HMAC-SHA1 follow libsrtp's
