@@ -44,14 +44,13 @@
 
 #define TAG_LEN 16
 #define IV_LEN 12
-#define SLOTS 128 /* a power of two, a quarter more than SSRCS at least */
+#define SLOTS 128 /* a power of two; a quarter of it stays free */
 #define LABEL_RTP_KEY 0x00
 #define LABEL_RTP_SALT 0x02
 /* libsrtp counts a key's use down from 2^48 - 1 and refuses the packet
  * that reaches 0. */
 #define KEY_PACKETS ((UINT64_C(1) << 48) - 2)
 
-_Static_assert((SLOTS & (SLOTS - 1)) == 0, "SLOTS is a power of two");
 _Static_assert(SLOTS == 1u << 7, "find() hashes to 7 bits");
 _Static_assert(SFU__SRTP_GCM_SSRCS <= SLOTS * 3 / 4,
 	       "linear probing wants a quarter of the slots free");
@@ -247,11 +246,10 @@ int sfu__srtp_gcm_protect(struct sfu__srtp_gcm *g, uint8_t *pkt, size_t *len)
 	       (uint32_t)pkt[10] << 8 | pkt[11];
 	s = find(g, ssrc);
 	if (!s) {
-		g->left--; /* libsrtp will use the same key */
+		g->left--; /* libsrtp protects it with this same key */
 		return SFU__SRTP_GCM_FULL;
 	}
-	d = estimate(s->high, (uint16_t)(pkt[2] << 8 | pkt[3]),
-		     &index);
+	d = estimate(s->high, (uint16_t)(pkt[2] << 8 | pkt[3]), &index);
 	if (d <= -SFU__SRTP_WINDOW)
 		return -EALREADY;
 	roc = (uint32_t)(index >> 16);
