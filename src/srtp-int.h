@@ -18,9 +18,10 @@
 #define SFU__SRTP_GCM_KEY 16
 #define SFU__SRTP_GCM_SALT 12
 
-/* Most SSRCs srtp_gcm.c tracks per session; RTP from further ones goes
- * to libsrtp (sfu__srtp_gcm_protect returns SFU__SRTP_GCM_FULL). */
-#define SFU__SRTP_GCM_SSRCS 96
+/* Most SSRCs srtp_gcm.c tracks per session (its table grows to hold
+ * them); RTP from further ones goes to libsrtp (sfu__srtp_gcm_protect
+ * returns SFU__SRTP_GCM_FULL). */
+#define SFU__SRTP_GCM_SSRCS 6144
 #define SFU__SRTP_GCM_FULL 1
 
 struct sfu__srtp_gcm;
@@ -51,6 +52,9 @@ int sfu__srtp_kdf(const uint8_t key[16], const uint8_t *salt,
  * may still protect (libsrtp's count: 2^48 - 2 at the start). */
 unsigned sfu__srtp_gcm_ssrcs(const struct sfu__srtp_gcm *g);
 void sfu__srtp_gcm_set_left(struct sfu__srtp_gcm *g, uint64_t packets);
+/* For tests: hold at most ssrcs SSRCs (at most SFU__SRTP_GCM_SSRCS), so
+ * the fallback to libsrtp is reached without thousands of streams. */
+void sfu__srtp_gcm_set_max(struct sfu__srtp_gcm *g, unsigned ssrcs);
 
 /* For tests: a session's native part (NULL unless GCM), and turning it
  * off, so that the session protects RTP with libsrtp alone: the

@@ -15,10 +15,13 @@
  *     right to make the KDF's 112-bit salt; browsers interoperate with
  *     that, so we do the same.
  *   - one EVP AES-128-GCM context, keyed once; per packet only its IV.
- *   - the index of each SSRC (ROC and highest sequence number sent) in a
- *     fixed open-addressed table; an SSRC that finds the table full is
- *     left to libsrtp for good (srtp.c), whose stream for it is then the
- *     only one that ever sees it.
+ *   - the index of each SSRC (ROC and highest sequence number sent) in an
+ *     open-addressed table that starts at 128 slots and doubles when it
+ *     is three quarters full (on the first packet of a new SSRC, i.e.
+ *     when a subscription starts), up to 8192 slots; an SSRC that finds
+ *     it full at that size is left to libsrtp for good (srtp.c), whose
+ *     stream for it is then the only one that ever sees it (the table
+ *     never grows again, so no SSRC changes hands).
  *
  * What a packet gets, byte for byte what libsrtp 2.5 gives it (the unit
  * test compares the two): IV = (0x0000 || SSRC || ROC || SEQ) XOR salt;
@@ -44,15 +47,15 @@
 
 #define TAG_LEN 16
 #define IV_LEN 12
-#define SLOTS 128 /* a power of two; a quarter of it stays free */
+#define SLOTS0 128    /* the table's first size, a power of two */
+#define SLOTS_MAX 8192 /* its last: SFU__SRTP_GCM_SSRCS = 3/4 of it */
 #define LABEL_RTP_KEY 0x00
 #define LABEL_RTP_SALT 0x02
 /* libsrtp counts a key's use down from 2^48 - 1 and refuses the packet
  * that reaches 0. */
 #define KEY_PACKETS ((UINT64_C(1) << 48) - 2)
 
-_Static_assert(SLOTS == 1u << 7, "find() hashes to 7 bits");
-_Static_assert(SFU__SRTP_GCM_SSRCS <= SLOTS * 3 / 4,
+_Static_assert(SFU__SRTP_GCM_SSRCS == SLOTS_MAX * 3 / 4,
 	       "linear probing wants a quarter of the slots free");
 
 /* One outbound SSRC: the highest packet index sent, ROC << 16 | SEQ. */
@@ -66,8 +69,11 @@ struct sfu__srtp_gcm {
 	EVP_CIPHER_CTX *ctx; /* keyed with the session key */
 	uint8_t salt[IV_LEN]; /* the session salt */
 	unsigned n;           /* slots in use */
+	unsigned cap;         /* slots, a power of two */
+	unsigned shift;       /* 32 - log2(cap): the hash's top bits */
+	unsigned max;         /* most SSRCs it may hold (tests lower it) */
 	uint64_t left;        /* packets the key may still protect */
-	struct slot slot[SLOTS];
+	struct slot *slot;
 };
 
 int sfu__srtp_kdf(const uint8_t key[16], const uint8_t *salt,
@@ -111,6 +117,11 @@ struct sfu__srtp_gcm *sfu__srtp_gcm_new(const uint8_t *master)
 				 NULL) == 1;
 	memcpy(g->salt, salt, IV_LEN);
 	g->left = KEY_PACKETS;
+	g->cap = SLOTS0;
+	g->shift = 32 - 7;
+	g->max = SFU__SRTP_GCM_SSRCS;
+	g->slot = sfu_xcalloc(g->cap, sizeof(*g->slot));
+	_Static_assert(SLOTS0 == 1u << 7, "shift = 32 - log2(SLOTS0)");
 	OPENSSL_cleanse(key, sizeof(key));
 	OPENSSL_cleanse(salt, sizeof(salt));
 	if (!ok) {
@@ -126,6 +137,7 @@ void sfu__srtp_gcm_free(struct sfu__srtp_gcm *g)
 		return;
 	EVP_CIPHER_CTX_free(g->ctx); /* clears the key schedule */
 	OPENSSL_cleanse(g->salt, sizeof(g->salt));
+	free(g->slot);
 	free(g);
 }
 
@@ -137,6 +149,11 @@ unsigned sfu__srtp_gcm_ssrcs(const struct sfu__srtp_gcm *g)
 void sfu__srtp_gcm_set_left(struct sfu__srtp_gcm *g, uint64_t packets)
 {
 	g->left = packets;
+}
+
+void sfu__srtp_gcm_set_max(struct sfu__srtp_gcm *g, unsigned ssrcs)
+{
+	g->max = ssrcs < SFU__SRTP_GCM_SSRCS ? ssrcs : SFU__SRTP_GCM_SSRCS;
 }
 
 /* The header's length (CSRCs and extension included), or 0 when the
@@ -160,20 +177,54 @@ static size_t header_len(const uint8_t *p, size_t len)
 	return h;
 }
 
-/* The slot of ssrc, or the empty one where it would go, or NULL when it
- * is not there and the table is full. A slot is never emptied, so a
- * probe ends at the first unused one (there always is one). */
-static struct slot *find(struct sfu__srtp_gcm *g, uint32_t ssrc)
+/* The slot of ssrc, or the empty one where it would go. A slot is never
+ * emptied and a quarter of them stay free, so a probe ends at the first
+ * unused one. */
+static struct slot *lookup(struct sfu__srtp_gcm *g, uint32_t ssrc)
 {
-	unsigned i = (ssrc * 0x9e3779b1u) >> 25; /* Fibonacci hashing */
+	unsigned i = (ssrc * 0x9e3779b1u) >> g->shift; /* Fibonacci hashing */
 
-	for (;; i = (i + 1) & (SLOTS - 1)) {
+	for (;; i = (i + 1) & (g->cap - 1)) {
 		struct slot *s = &g->slot[i];
-		if (!s->used)
-			return g->n < SFU__SRTP_GCM_SSRCS ? s : NULL;
-		if (s->ssrc == ssrc)
+		if (!s->used || s->ssrc == ssrc)
 			return s;
 	}
+}
+
+/* Twice the slots, everything rehashed; false at the largest size. */
+static bool grow(struct sfu__srtp_gcm *g)
+{
+	struct slot *old = g->slot;
+	unsigned old_cap = g->cap;
+
+	if (g->cap >= SLOTS_MAX)
+		return false;
+	g->cap *= 2;
+	g->shift--;
+	g->slot = sfu_xcalloc(g->cap, sizeof(*g->slot));
+	for (unsigned i = 0; i < old_cap; i++)
+		if (old[i].used)
+			*lookup(g, old[i].ssrc) = old[i];
+	free(old);
+	return true;
+}
+
+/* The slot of ssrc, found or made room for; NULL when a new SSRC finds
+ * no room (the table at its largest, or at the tests' limit). */
+static struct slot *find(struct sfu__srtp_gcm *g, uint32_t ssrc)
+{
+	struct slot *s = lookup(g, ssrc);
+
+	if (s->used)
+		return s;
+	if (g->n >= g->max)
+		return NULL;
+	if (g->n >= g->cap / 4 * 3) {
+		if (!grow(g))
+			return NULL;
+		s = lookup(g, ssrc);
+	}
+	return s;
 }
 
 /*

@@ -424,29 +424,53 @@ static void malformed(struct judge *j)
 	same_fate(j, "after them");
 }
 
-/* More SSRCs than the table holds: the ones past it go to libsrtp and
- * still wrap right; every packet counts against the key's limit. */
+/* More SSRCs than the table may hold (lowered to 96 here; it is
+ * SFU__SRTP_GCM_SSRCS): the ones past it go to libsrtp and still wrap
+ * right; every packet counts against the key's limit. */
 static void table_full(struct judge *j)
 {
 	static uint8_t pkt[MAXPKT];
-	const int n = SFU__SRTP_GCM_SSRCS + 20;
+	const int max = 96, n = max + 20;
 	const uint16_t seqs[] = { 65534, 65535, 0, 1, 2 };
 	struct sfu__srtp_gcm *g = sfu__srtp_gcm_of(j->nat);
 	size_t len;
 
 	sfu__srtp_gcm_set_left(g, SFU_ARRAY_SIZE(seqs) * (uint64_t)n);
+	sfu__srtp_gcm_set_max(g, (unsigned)max);
 	for (size_t r = 0; r < SFU_ARRAY_SIZE(seqs); r++)
 		for (int i = 0; i < n; i++) {
 			len = build(pkt, &shapes[(size_t)i % 4], seqs[r],
 				    0xb0000000 + (uint32_t)i * 7919);
 			judge(j, pkt, len, true);
 		}
-	is_int(sfu__srtp_gcm_ssrcs(g), SFU__SRTP_GCM_SSRCS,
-	       "the table holds %d SSRCs", SFU__SRTP_GCM_SSRCS);
+	is_int(sfu__srtp_gcm_ssrcs(g), max, "the table holds %d SSRCs", max);
 	same_fate(j, "table full");
 	len = build(pkt, &shapes[0], 3, 0xb0000000 + (uint32_t)(n - 1) * 7919);
 	is_int(sfu_srtp_protect(j->nat, pkt, &len), -EKEYEXPIRED,
 	       "libsrtp's packets counted against the key too");
+}
+
+/* Past the table's first 128 slots: it grows (several times), every SSRC
+ * stays native, and those from before the growth go on where they were
+ * (their second and third rounds wrap the ROC). */
+static void grows(struct judge *j)
+{
+	static uint8_t pkt[MAXPKT];
+	const int n = 600;
+	const uint16_t seqs[] = { 65535, 0, 1 };
+	struct sfu__srtp_gcm *g = sfu__srtp_gcm_of(j->nat);
+	unsigned before = sfu__srtp_gcm_ssrcs(g);
+	size_t len;
+
+	for (size_t r = 0; r < SFU_ARRAY_SIZE(seqs); r++)
+		for (int i = 0; i < n; i++) {
+			len = build(pkt, &shapes[(size_t)i % 4], seqs[r],
+				    0xe0000000 + (uint32_t)i * 104729);
+			judge(j, pkt, len, true);
+		}
+	is_int(sfu__srtp_gcm_ssrcs(g), before + n, "the table grew to hold %d "
+	       "more SSRCs, all native", n);
+	same_fate(j, "a growing table");
 }
 
 static void key_limit(struct sfu_srtp *s)
@@ -520,6 +544,7 @@ static void native(struct judge *j, const struct sfu_srtp_keys *k)
 	random_walk(j);
 	same_fate(j, "random");
 	malformed(j);
+	grows(j);
 	fresh_sessions(j, k);
 }
 
