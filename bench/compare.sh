@@ -132,22 +132,26 @@ def median(v):
     v = sorted(v)
     return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
 floors = {n: {k: median(v) for k, v in p.items()} for n, p in runs.items()}
-print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %7s %7s" % (
+print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %8s %7s %7s" % (
     "target", "size", "pkts/s", "cpu us/pkt", "x floor", "loss %",
-    "p50 us", "p99 us", "1st A ms", "1st V ms", "RSS MB", "others%"))
+    "p50 us", "p99 us", "srv p99", "1st A ms", "1st V ms", "RSS MB", "others%"))
 for path in sorted(glob.glob(os.path.join(out, "*-*x*.json"))):
     d = json.load(open(path))
     t, s = d["totals"], d.get("server") or {}
     us = s.get("cpu_us_per_forwarded_packet", 0)
     gcm = floors.get(d["participants"] - 1, {}).get("SRTP_AEAD_AES_128_GCM", 0)
-    print("%-9s %-5s %9.0f %11.2f %7.1f %7.3f %8d %8d %8d %8d %7.1f %7.0f%s" % (
+    fd = s.get("forward_delay_us")
+    print("%-9s %-5s %9.0f %11.2f %7.1f %7.3f %8d %8d %8s %8d %8d %7.1f %7.0f%s" % (
         d["target"], "%dx%d" % (d["rooms"], d["participants"]),
         t["forwarded_packets_per_s"], us, us / gcm if gcm else 0,
         t["loss_percent"], d["latency_us"]["p50"], d["latency_us"]["p99"],
+        "%.0f" % fd["p99"] if fd else "-",
         d["join_to_first_ms"]["audio"]["max"], d["join_to_first_ms"]["video"]["max"],
         s.get("rss_kb", 0) / 1024,
         d.get("machine", {}).get("others_percent_of_one_core", -1),
         "" if d["ok"] else "  FAILED: " + d["failure"]))
+print("srv p99 = the server's own forward delay (kernel receive to its "
+      "sends done, admin API); p50/p99: one-way through it, bench included")
 print("others% = CPU used by unrelated processes during the window, in % of "
       "one core; srtp: " + ", ".join(sorted({json.load(open(p)).get("srtp", "?")
       for p in glob.glob(os.path.join(out, "*-*x*.json"))})))

@@ -10,7 +10,9 @@
  * attached with the thread's first association and destroyed with its
  * last (usrsctp has no next-deadline query, so it polls while needed and
  * never while idle). The elapsed time is measured against one global
- * clock, so any number of workers advance it at the right rate.
+ * clock, so any number of workers advance it at the right rate, and a
+ * tick that comes less than 10 ms after another worker's skips the walk
+ * over every timer that usrsctp_handle_timers does.
  *
  * Callbacks (lower-layer output, received data and notifications, send
  * space) run inside usrsctp with `lock` held, possibly on another thread
@@ -284,7 +286,7 @@ static gboolean on_tick(gpointer unused)
 
 	(void)unused;
 	enter();
-	if (inited && now > last_tick) {
+	if (inited && now - last_tick >= TICK_MS) {
 		usrsctp_handle_timers((uint32_t)SFU_MIN(now - last_tick,
 							INT32_MAX));
 		last_tick = now;
