@@ -2,14 +2,17 @@
 # bench/compare.sh - starling-bench against Starling and (when installed)
 # Janus's VideoRoom, at several sizes, each target alone in a private
 # network namespace (unshare -n) with a fresh server per run, each run
-# followed by bench/floor at its fan-out (participants - 1). Prints one
-# summary table ("x floor" = the target's CPU per forwarded packet over
-# the median GCM floor of all runs at the same fan-out); the JSON and
-# text of every run go to the output directory (default
+# followed by bench/floor at its fan-out (participants - 1). With
+# --rounds N the whole matrix runs N times over, interleaved, because the
+# machine's speed drifts from minute to minute. Prints one summary table,
+# medians over the rounds: CPU per forwarded packet, "x floor" (each
+# run's CPU per packet over the GCM floor measured right after it) and
+# "/janus" (Starling's over Janus's of the same round and size); the JSON
+# and text of every run go to the output directory (default
 # $TMPDIR/starling-compare).
 #
 #   bench/compare.sh [--targets "starling janus"] [--sizes "1x3 1x6 4x6 8x6"]
-#                    [--seconds S] [--out DIR]
+#                    [--seconds S] [--rounds N] [--out DIR]
 #
 # Janus: Debian's janus package (apt-get install janus), configured here
 # from /etc/janus into a temporary folder: only the VideoRoom plugin and
@@ -21,15 +24,17 @@ top=$(cd "$here/.." && pwd)
 targets="starling janus"
 sizes="1x3 1x6 4x6 8x6"
 seconds=10
+rounds=1
 out=${TMPDIR:-/tmp}/starling-compare
 while [ $# -gt 0 ]; do
 	case $1 in
 	--targets) targets=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--seconds) seconds=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--inner) inner=$2; shift 2 ;;
-	*) sed -n '2,17p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,21p' "$0" >&2; exit 2 ;;
 	esac
 done
 STARLING=${STARLING:-$top/src/starling}
@@ -57,14 +62,14 @@ janus_config() {
 		"$dir/janus.jcfg"
 }
 
-# ---- one run, inside the namespace: $inner = target:size ----
+# ---- one run, inside the namespace: $inner = target:size:round ----
 if [ -n "${inner:-}" ]; then
-	target=${inner%%:*}
-	size=${inner#*:}
+	IFS=: read -r target size round <<<"$inner"
 	rooms=${size%x*}
 	parts=${size#*x}
 	ip link set lo up
-	log=$out/$target-$size.server.log
+	run=$out/$target-$size-r$round
+	log=$run.server.log
 	case $target in
 	starling)
 		"$STARLING" -o http.port=18080 -o media.ips=127.0.0.1 \
@@ -94,8 +99,8 @@ if [ -n "${inner:-}" ]; then
 	rc=0
 	timeout $((seconds + 120)) "$BENCH" --target "$target" --url "$url" \
 		--rooms "$rooms" --participants "$parts" --seconds "$seconds" \
-		--ice-ip "$ice_ip" --server-pid "$srv" --json "$out/$target-$size.json" \
-		--floor-seconds 0 "${extra[@]}" >"$out/$target-$size.txt" 2>&1 || rc=$?
+		--ice-ip "$ice_ip" --server-pid "$srv" --json "$run.json" \
+		--floor-seconds 0 "${extra[@]}" >"$run.txt" 2>&1 || rc=$?
 	exit $rc
 fi
 
@@ -103,61 +108,88 @@ mkdir -p "$out"
 # a reused folder's older runs would join this table
 rm -f "$out"/floor_*.json "$out"/*-*x*.json "$out"/*-*x*.txt \
 	"$out"/*-*x*.server.log
-for target in $targets; do
-	if [ "$target" = janus ] && [ -z "$JANUS" ]; then
-		echo "compare: janus is not installed (apt-get install janus); skipped" >&2
-		continue
-	fi
+if [[ " $targets " == *" janus "* ]] && [ -z "$JANUS" ]; then
+	echo "compare: janus is not installed (apt-get install janus); skipped" >&2
+	targets=${targets//janus/}
+fi
+for round in $(seq "$rounds"); do
 	for size in $sizes; do
-		echo "compare: $target $size ($seconds s)" >&2
-		unshare -n bash "$0" --inner "$target:$size" --seconds "$seconds" \
-			--out "$out" || echo "compare: $target $size failed (exit $?)" >&2
-		sed -n '/^forwarded/,$p' "$out/$target-$size.txt" >&2 || true
-		# the floor moves by +-20 % from one run to the next on a
-		# shared VM: measure it beside every run, use the median
-		"$FLOOR" --subscribers $((${size#*x} - 1)) --seconds 2 \
-			--json "$out/floor_${target}_$size.json" >&2
+		for target in $targets; do
+			echo "compare: $target $size ($seconds s, round $round of $rounds)" >&2
+			unshare -n bash "$0" --inner "$target:$size:$round" \
+				--seconds "$seconds" --out "$out" ||
+				echo "compare: $target $size failed (exit $?)" >&2
+			sed -n '/^forwarded/,$p' "$out/$target-$size-r$round.txt" >&2 || true
+			# the floor moves by +-20 % from one run to the next on
+			# a shared VM: measure it beside every run
+			"$FLOOR" --subscribers $((${size#*x} - 1)) --seconds 2 \
+				--json "$out/floor_${target}_$size-r$round.json" >&2
+		done
 	done
 done
 
 python3 - "$out" <<'EOF'
-import glob, json, os, sys
+import glob, json, os, re, sys
 out = sys.argv[1]
-runs = {}
-for path in glob.glob(os.path.join(out, "floor_*.json")):
-    for f in json.load(open(path)):
-        runs.setdefault(f["subscribers"], {}).setdefault(
-            f["profile"], []).append(f["cpu_us_per_forwarded"])
 def median(v):
     v = sorted(v)
-    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
-floors = {n: {k: median(v) for k, v in p.items()} for n, p in runs.items()}
-print("%-9s %-5s %9s %11s %7s %7s %8s %8s %8s %8s %8s %7s %7s" % (
-    "target", "size", "pkts/s", "cpu us/pkt", "x floor", "loss %",
-    "p50 us", "p99 us", "srv p99", "1st A ms", "1st V ms", "RSS MB", "others%"))
-for path in sorted(glob.glob(os.path.join(out, "*-*x*.json"))):
-    d = json.load(open(path))
-    t, s = d["totals"], d.get("server") or {}
-    us = s.get("cpu_us_per_forwarded_packet", 0)
-    gcm = floors.get(d["participants"] - 1, {}).get("SRTP_AEAD_AES_128_GCM", 0)
-    fd = s.get("forward_delay_us")
-    print("%-9s %-5s %9.0f %11.2f %7.1f %7.3f %8d %8d %8s %8d %8d %7.1f %7.0f%s" % (
-        d["target"], "%dx%d" % (d["rooms"], d["participants"]),
-        t["forwarded_packets_per_s"], us, us / gcm if gcm else 0,
-        t["loss_percent"], d["latency_us"]["p50"], d["latency_us"]["p99"],
-        "%.0f" % fd["p99"] if fd else "-",
-        d["join_to_first_ms"]["audio"]["max"], d["join_to_first_ms"]["video"]["max"],
-        s.get("rss_kb", 0) / 1024,
-        d.get("machine", {}).get("others_percent_of_one_core", -1),
-        "" if d["ok"] else "  FAILED: " + d["failure"]))
-print("srv p99 = the server's own forward delay (kernel receive to its "
-      "sends done, admin API); p50/p99: one-way through it, bench included")
-print("others% = CPU used by unrelated processes during the window, in % of "
-      "one core; srtp: " + ", ".join(sorted({json.load(open(p)).get("srtp", "?")
-      for p in glob.glob(os.path.join(out, "*-*x*.json"))})))
-for n in sorted(floors):
-    print("floor (%d subscribers, median of %d runs): " % (
-        n, len(next(iter(runs[n].values())))) + ", ".join(
-        "%s %.2f us/pkt (%.2f-%.2f)" % (k, floors[n][k], min(v), max(v))
-        for k, v in sorted(runs[n].items())))
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2 if v else 0
+def rng(v):
+    return "%.2f-%.2f" % (min(v), max(v)) if len(v) > 1 else ""
+runs, floor_of = {}, {}
+for path in glob.glob(os.path.join(out, "*-*x*-r*.json")):
+    target, size, rnd = re.match(r"(.*)-(\d+x\d+)-r(\d+)\.json$",
+                                 os.path.basename(path)).groups()
+    runs.setdefault((target, size), {})[int(rnd)] = json.load(open(path))
+    fpath = os.path.join(out, "floor_%s_%s-r%s.json" % (target, size, rnd))
+    if os.path.exists(fpath):
+        floor_of[(target, size, int(rnd))] = {
+            f["profile"]: f["cpu_us_per_forwarded"] for f in json.load(open(fpath))}
+def cpu(d):
+    return (d.get("server") or {}).get("cpu_us_per_forwarded_packet", 0)
+print("%-9s %-5s %6s %9s %11s %10s %7s %6s %7s %8s %8s %8s %8s %8s %7s" % (
+    "target", "size", "rounds", "pkts/s", "cpu us/pkt", "(range)", "x floor",
+    "/janus", "loss %", "p50 us", "p99 us", "srv p99", "1st A ms", "1st V ms",
+    "RSS MB"))
+for (target, size), by_round in sorted(runs.items()):
+    ds = list(by_round.values())
+    us = [cpu(d) for d in ds]
+    ratios = [cpu(d) / floor_of[(target, size, r)]["SRTP_AEAD_AES_128_GCM"]
+              for r, d in by_round.items()
+              if floor_of.get((target, size, r), {}).get("SRTP_AEAD_AES_128_GCM")]
+    vs = [cpu(d) / cpu(runs[("janus", size)][r]) for r, d in by_round.items()
+          if target != "janus" and r in runs.get(("janus", size), {})
+          and cpu(runs[("janus", size)][r])]
+    srv = [(d.get("server") or {}).get("forward_delay_us", {}).get("p99")
+           for d in ds]
+    srv = [v for v in srv if v is not None]
+    bad = [d["failure"] for d in ds if not d["ok"]]
+    print("%-9s %-5s %6d %9.0f %11.2f %10s %7.2f %6s %7.3f %8.0f %8.0f %8s %8.0f %8.0f %7.1f%s" % (
+        target, size, len(ds), median([d["totals"]["forwarded_packets_per_s"] for d in ds]),
+        median(us), rng(us), median(ratios), "%.2f" % median(vs) if vs else "-",
+        max(d["totals"]["loss_percent"] for d in ds),
+        median([d["latency_us"]["p50"] for d in ds]),
+        median([d["latency_us"]["p99"] for d in ds]),
+        "%.0f" % median(srv) if srv else "-",
+        max(d["join_to_first_ms"]["audio"]["max"] for d in ds),
+        max(d["join_to_first_ms"]["video"]["max"] for d in ds),
+        median([(d.get("server") or {}).get("rss_kb", 0) for d in ds]) / 1024,
+        "  FAILED: " + bad[0] if bad else ""))
+print("medians over the rounds; x floor: of each run over the GCM floor measured "
+      "right after it; /janus: Starling over Janus in the same round; loss: the "
+      "worst run; 1st A/V: the slowest join-to-first-packet of any run")
+print("srv p99 = the server's own forward delay (kernel receive to its sends "
+      "done, admin API); p50/p99: one-way through it, bench included")
+others = [d.get("machine", {}).get("others_percent_of_one_core", -1)
+          for r in runs.values() for d in r.values()]
+print("unrelated processes used %.0f%% of a core at most during a window; srtp: %s" % (
+    max(others) if others else -1, ", ".join(sorted({d.get("srtp", "?")
+    for r in runs.values() for d in r.values()}))))
+floors = {}
+for (target, size, r), f in floor_of.items():
+    for k, v in f.items():
+        floors.setdefault((int(size.split("x")[1]) - 1, k), []).append(v)
+for (n, k), v in sorted(floors.items()):
+    print("floor (%d subscribers, %d runs): %s median %.2f us/pkt (%s)" % (
+        n, len(v), k, median(v), rng(v)))
 EOF
