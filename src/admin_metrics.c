@@ -61,13 +61,21 @@ static void delay_metrics(struct text *t, const struct sfu_delay_hist *h)
 	    (unsigned long long)h->count);
 }
 
-/* Per-worker counters, one family per field of struct sfu_worker_io. */
-#define IO(name, field, help) \
-	{ name, help, offsetof(struct sfu_worker_io, field) }
-static const struct {
+/* A counter family whose value is a uint64_t member of some struct. */
+struct field {
 	const char *name, *help;
 	size_t offset;
-} io_counters[] = {
+};
+#define FIELD(type, name, member, help) { name, help, offsetof(type, member) }
+
+static uint64_t field_value(const void *base, const struct field *f)
+{
+	return *(const uint64_t *)((const char *)base + f->offset);
+}
+
+/* Per-worker counters, one family per field of struct sfu_worker_io. */
+#define IO(name, member, help) FIELD(struct sfu_worker_io, name, member, help)
+static const struct field io_counters[] = {
 	IO("starling_worker_wakeups_total", wakeups,
 	   "Times the worker's loop woke."),
 	IO("starling_worker_glib_runs_total", glib_runs,
@@ -91,8 +99,8 @@ static void worker_metrics(struct text *t, const struct totals *tot)
 		    io_counters[k].help, io_counters[k].name);
 		for (int i = 0; i < tot->n_io; i++)
 			put(t, "%s{worker=\"%d\"} %llu\n", io_counters[k].name, i,
-			    (unsigned long long)*(const uint64_t *)(
-				    (const char *)&tot->io[i] + io_counters[k].offset));
+			    (unsigned long long)field_value(&tot->io[i],
+							    &io_counters[k]));
 	}
 }
 
@@ -137,12 +145,9 @@ static void w_room_metrics(struct sfu_rooms *rs, void *ctx)
 }
 
 /* The server-wide counters, as a table over struct sfu_rooms_totals. */
-#define COUNTER(name, field, help) \
-	{ name, help, offsetof(struct sfu_rooms_totals, field) }
-static const struct {
-	const char *name, *help;
-	size_t offset;
-} counters[] = {
+#define COUNTER(name, member, help) \
+	FIELD(struct sfu_rooms_totals, name, member, help)
+static const struct field counters[] = {
 	COUNTER("starling_participants_joined_total", participants_total,
 		"Participants that joined since start."),
 	COUNTER("starling_packets_in_total", packets_in,
@@ -183,7 +188,7 @@ void sfu__admin_metrics(struct sfu_admin *a, struct sfu_admin_response *out)
 	       (uint64_t)((sfu_now_ms() - a->started_ms) / 1000));
 	for (size_t i = 0; i < SFU_ARRAY_SIZE(counters); i++)
 		metric(&t, counters[i].name, "counter", counters[i].help,
-		       *(const uint64_t *)((const char *)&tot.t + counters[i].offset));
+		       field_value(&tot.t, &counters[i]));
 	delay_metrics(&t, &tot.delay);
 	worker_metrics(&t, &tot);
 	sfu__admin_totals_done(&tot);
