@@ -103,17 +103,19 @@ static struct slot *slot_of(struct mux *m, int64_t handle)
 	return &m->slots[idx];
 }
 
+/* The batch to the socket's callback. A datagram not delivered (too
+ * large, or its socket removed by an earlier callback of the batch)
+ * gets no delay sample either. */
 static void deliver(struct mux *m, int64_t handle, int n)
 {
 	for (int j = 0; j < n; j++) {
 		struct slot *s = slot_of(m, handle);
 		size_t len = m->msgs[j].msg_len;
 
-		if (!s)
-			return;
-		if (len > SFU_UDPMUX_MAX_DATAGRAM ||
+		if (!s || len > SFU_UDPMUX_MAX_DATAGRAM ||
 		    (m->msgs[j].msg_hdr.msg_flags & MSG_TRUNC)) {
-			m->st.dropped++;
+			m->st.dropped += s != NULL;
+			m->rx_ns[j] = 0;
 			continue;
 		}
 		m->st.datagrams++;

@@ -156,6 +156,7 @@ int main(void)
 	is_int(st.dropped - st0.dropped, 1, "an oversized datagram is dropped");
 	is_int(sa.got, 102, "the largest allowed one arrives");
 	is_int(sa.last_len, SFU_UDPMUX_MAX_DATAGRAM, "whole");
+	is_int(st.delay.count - st0.delay.count, 1, "only it has a delay sample");
 
 	sb.handle = sfu_udpmux_add(b, on_datagram, &sb);
 	send_n(tx, &a_addr, 3, 50);
@@ -165,10 +166,15 @@ int main(void)
 	is_int(sb.got, 4, "and the second");
 
 	sa.remove_after = sa.got + 2;
+	st0 = sfu_udpmux_stats();
 	send_n(tx, &a_addr, 10, 50);
 	spin(ctx);
 	is_int(sa.got, 107, "removing itself inside its callback stops the "
 	       "rest of its batch");
+	st = sfu_udpmux_stats();
+	is_int(st.delay.count - st0.delay.count, 2,
+	       "delay samples for the two delivered only");
+	is_int(st.dropped, st0.dropped, "the undelivered are not 'dropped'");
 	stale = sa.handle;
 	send_n(tx, &b_addr, 2, 50);
 	spin(ctx);
