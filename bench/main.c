@@ -183,24 +183,28 @@ static bool server_delay(const struct run *r, struct sfu_delay_hist *h);
 /* At the window's start (s = &r->cpu0) and end: the server's CPU, ours,
  * the machine's, and the server's delay histogram (read before the CPU
  * at the start and after it at the end, so the reading's own cost stays
- * inside the window). */
-static void sample_server(struct run *r, struct proc_sample *s)
+ * inside the window). Returns whether the server's CPU was read. */
+static bool sample_server(struct run *r, struct proc_sample *s)
 {
-	bool start = s == &r->cpu0;
+	bool start = s == &r->cpu0, got = false;
 
-	if (start)
-		r->have_delay = server_delay(r, &r->delay0);
 	if (start) {
+		r->have_delay = server_delay(r, &r->delay0);
 		r->self_cpu0_us = self_cpu_us();
 		cpu_sample(&r->mach0);
 	} else {
 		r->self_cpu1_us = self_cpu_us();
 		cpu_sample(&r->mach1);
 	}
-	if (r->o.server_pid > 0 && proc_sample(r->o.server_pid, s) < 0)
-		set_failure(r, "server process %d is gone", (int)r->o.server_pid);
+	if (r->o.server_pid > 0) {
+		got = proc_sample(r->o.server_pid, s) == 0;
+		if (!got)
+			set_failure(r, "server process %d is gone",
+				    (int)r->o.server_pid);
+	}
 	if (!start)
 		r->have_delay = r->have_delay && server_delay(r, &r->delay1);
+	return got;
 }
 
 static struct worker *worker_of(struct run *r, unsigned i)
@@ -255,10 +259,7 @@ static gboolean on_tick(gpointer data)
 			if (r->phase == WINDOW) {
 				/* Report the partial window too. */
 				r->t_window1 = now;
-				r->have_cpu = r->o.server_pid > 0 &&
-					      proc_sample(r->o.server_pid, &r->cpu1) == 0;
-				r->self_cpu1_us = self_cpu_us();
-				cpu_sample(&r->mach1);
+				r->have_cpu = sample_server(r, &r->cpu1);
 				r->env.measuring = false;
 			}
 			stop_all(r);
