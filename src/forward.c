@@ -49,6 +49,7 @@ struct sfu_forward *sfu__forward_new(struct sfu_stream *s, struct sfu_media *sub
 	f->stream = s;
 	f->sub = sub;
 	f->section = section;
+	f->out = sfu__media_out_state(sub, section);
 	f->rw.ssrc = sec->out_ssrc;
 	f->rw.pt = sec->codec.pt;
 	if (sec->codec.rtx_pt && (sec->codec.fb & SFU_FB_NACK)) {
@@ -86,7 +87,7 @@ void sfu__forward_free(struct sfu_forward *f)
 /* Choose the deltas so this forward continues its section's numbering. */
 static void start(struct sfu_forward *f, const struct sfu_rtp *r, int64_t now_us)
 {
-	struct sfu_out_state *out = sfu__media_out_state(f->sub, f->section);
+	struct sfu_out_state *out = f->out;
 	uint16_t next_seq;
 	uint32_t next_ts;
 
@@ -141,7 +142,7 @@ size_t sfu__forward_prepare(struct sfu_forward *f, const uint8_t *pkt,
 	n = sfu_rtp_rewrite(pkt, r, &f->rw, buf, SFU_SCRATCH - SFU_SRTP_TRAILER);
 	if (n <= 0)
 		return 0;
-	out = sfu__media_out_state(f->sub, f->section);
+	out = f->out;
 	if (sfu_seq_newer(f->rw.seq, out->last_seq) || out->last_us == 0) {
 		out->last_seq = f->rw.seq;
 		out->last_ts = f->rw.ts;
@@ -170,7 +171,7 @@ void sfu__forward_retransmit(struct sfu_forward *f, uint16_t seq, uint8_t *buf)
 	if (!slot || sfu_rtp_parse(slot->data, slot->len, &r) < 0)
 		return;
 	if (f->rtx_pt) {
-		struct sfu_out_state *out = sfu__media_out_state(f->sub, f->section);
+		struct sfu_out_state *out = f->out;
 		struct sfu_rtp_rewrite rtx = f->rw;
 		rtx.ssrc = f->rtx_ssrc;
 		rtx.pt = f->rtx_pt;
