@@ -9,10 +9,12 @@
 #include <netinet/udp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "log.h"
 
 #ifndef UDP_SEGMENT
@@ -33,7 +35,12 @@ struct outbox {
 	struct slot slot[SFU_OUTBOX_SLOTS];
 };
 
-static __thread struct outbox tl;
+/* On the heap, made at a thread's first use: a few hundred KB that
+ * only the worker threads need (static TLS would be zeroed for every
+ * thread the process starts, GLib's and libnice's included). */
+static __thread struct outbox *tl;
+static pthread_key_t tl_key; /* frees a thread's outbox when it exits */
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 /* Cleared for good when the kernel lacks UDP_SEGMENT (probed once) or
  * refuses it (no checksum offload on the route's device, IPsec). */
 static atomic_bool gso_ok = true;
@@ -63,18 +70,54 @@ static bool gso_on(void)
 	return atomic_load_explicit(&gso_ok, memory_order_relaxed);
 }
 
+static void tl_free(void *box)
+{
+	free(box);
+}
+
+static void tl_make_key(void)
+{
+	if (pthread_key_create(&tl_key, tl_free) != 0) {
+		log_error("outbox: pthread_key_create failed");
+		abort();
+	}
+}
+
+/* This thread's outbox, made on first use. */
+static struct outbox *box(void)
+{
+	if (!tl) {
+		pthread_once(&tl_once, tl_make_key);
+		tl = sfu_xcalloc(1, sizeof(*tl));
+		pthread_setspecific(tl_key, tl);
+	}
+	return tl;
+}
+
+/* Whether datagram j (of len[j] bytes) may join a run of j - i
+ * datagrams and bytes bytes: the kernel takes at most UDP_MAX_SEGMENTS
+ * segments (64 before Linux 6.x raised it to 128), and the whole run must
+ * fit in one UDP datagram's 64 KB before GSO cuts it. */
+static bool run_has_room(size_t i, size_t j, size_t bytes, size_t len)
+{
+	return j - i < SFU_OUTBOX_RUN_SEGS &&
+	       bytes + len <= SFU_OUTBOX_RUN_BYTES;
+}
+
 size_t sfu__outbox_runs(const size_t *len, size_t n, size_t *run)
 {
 	size_t runs = 0;
 
 	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
+		size_t j = i + 1, bytes = len[i];
 		/* the kernel counts segments by length: an empty datagram
 		 * cannot be one (it would vanish), so it goes alone */
-		while (j < n && len[i] > 0 && len[j] == len[i])
-			j++;
+		while (j < n && len[i] > 0 && len[j] == len[i] &&
+		       run_has_room(i, j, bytes, len[j]))
+			bytes += len[j++];
 		/* a shorter datagram may end the run: GSO's last segment */
-		if (j < n && len[j] > 0 && len[j] < len[i])
+		if (j < n && len[j] > 0 && len[j] < len[i] &&
+		    run_has_room(i, j, bytes, len[j]))
 			j++;
 		run[runs++] = j - i;
 		i = j;
@@ -84,14 +127,14 @@ size_t sfu__outbox_runs(const size_t *len, size_t n, size_t *run)
 
 static void fail(struct slot *s)
 {
-	tl.st.errors++;
+	tl->st.errors++;
 	if (s->errors)
 		(*s->errors)++;
 }
 
 static void send_one(struct slot *s)
 {
-	tl.st.sends++;
+	tl->st.sends++;
 	if (send(s->fd, s->data, s->len, MSG_DONTWAIT) != (ssize_t)s->len)
 		fail(s);
 }
@@ -120,9 +163,9 @@ static void send_run(struct slot **s, size_t n)
 		cm->cmsg_type = UDP_SEGMENT;
 		cm->cmsg_len = CMSG_LEN(sizeof(seg));
 		memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
-		tl.st.sends++;
+		tl->st.sends++;
 		if (sendmsg(s[0]->fd, &mh, MSG_DONTWAIT) == (ssize_t)total) {
-			tl.st.gso_sends++;
+			tl->st.gso_sends++;
 			return;
 		}
 		if (errno == EIO || errno == ENOPROTOOPT ||
@@ -144,16 +187,16 @@ static void send_fd(size_t i)
 {
 	struct slot *s[SFU_OUTBOX_SLOTS];
 	size_t len[SFU_OUTBOX_SLOTS], run[SFU_OUTBOX_SLOTS], n = 1, runs;
-	int fd = tl.slot[i].fd;
+	int fd = tl->slot[i].fd;
 
-	s[0] = &tl.slot[i];
-	len[0] = tl.slot[i].len;
-	for (size_t j = i + 1; j < tl.n; j++)
-		if (tl.slot[j].fd == fd) {
-			s[n] = &tl.slot[j];
-			len[n++] = tl.slot[j].len;
+	s[0] = &tl->slot[i];
+	len[0] = tl->slot[i].len;
+	for (size_t j = i + 1; j < tl->n; j++)
+		if (tl->slot[j].fd == fd) {
+			s[n] = &tl->slot[j];
+			len[n++] = tl->slot[j].len;
 		}
-	tl.st.datagrams += n;
+	tl->st.datagrams += n;
 	runs = sfu__outbox_runs(len, n, run);
 	for (size_t r = 0, at = 0; r < runs; at += run[r++])
 		send_run(s + at, run[r]);
@@ -163,20 +206,20 @@ static void send_fd(size_t i)
 
 static void send_all(void)
 {
-	for (size_t i = 0; i < tl.n; i++)
-		if (tl.slot[i].fd >= 0)
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->slot[i].fd >= 0)
 			send_fd(i);
-	tl.n = 0;
+	tl->n = 0;
 }
 
 void sfu_outbox_open(void)
 {
-	tl.depth++;
+	box()->depth++;
 }
 
 void sfu_outbox_flush(void)
 {
-	if (tl.depth == 0 || --tl.depth > 0)
+	if (!tl || tl->depth == 0 || --tl->depth > 0)
 		return;
 	send_all();
 }
@@ -186,16 +229,17 @@ int sfu_outbox_send(int fd, const uint8_t *data, size_t len,
 {
 	struct slot *s;
 
-	if (tl.depth == 0 || len > SFU_OUTBOX_MAX) {
+	if (!tl || tl->depth == 0 || len > SFU_OUTBOX_MAX) {
 		/* nothing held may be overtaken */
-		send_all();
+		if (tl)
+			send_all();
 		if (send(fd, data, len, MSG_DONTWAIT) == (ssize_t)len)
 			return 0;
 		return errno ? -errno : -EIO;
 	}
-	if (tl.n == SFU_OUTBOX_SLOTS)
+	if (tl->n == SFU_OUTBOX_SLOTS)
 		send_all();
-	s = &tl.slot[tl.n++];
+	s = &tl->slot[tl->n++];
 	s->fd = fd;
 	s->len = (uint16_t)len;
 	s->errors = errors;
@@ -205,14 +249,16 @@ int sfu_outbox_send(int fd, const uint8_t *data, size_t len,
 
 void sfu_outbox_forget(int fd)
 {
-	for (size_t i = 0; i < tl.n; i++)
-		if (tl.slot[i].fd == fd)
-			tl.slot[i].fd = -1;
+	if (!tl)
+		return;
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->slot[i].fd == fd)
+			tl->slot[i].fd = -1;
 }
 
 struct sfu_outbox_stats sfu_outbox_stats(void)
 {
-	return tl.st;
+	return tl ? tl->st : (struct sfu_outbox_stats){ 0 };
 }
 
 bool sfu_outbox_gso(void)

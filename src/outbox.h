@@ -24,8 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SFU_OUTBOX_SLOTS 32
+/* A received batch (up to 32 datagrams) times its fan-out: a video
+ * frame's four packets to 29 subscribers still make runs. */
+#define SFU_OUTBOX_SLOTS 128
 #define SFU_OUTBOX_MAX 1600 /* larger datagrams are sent at once */
+/* What one GSO send may carry (see sfu__outbox_runs). */
+#define SFU_OUTBOX_RUN_SEGS 64
+#define SFU_OUTBOX_RUN_BYTES 60000
 
 /* Start holding this thread's sends; nests (only the outermost flush
  * sends). */

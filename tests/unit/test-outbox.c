@@ -45,7 +45,12 @@ static int runs_are(const size_t *len, size_t n, const size_t *want,
 static void test_runs(void)
 {
 	size_t run[1] = { 99 };
-	size_t all[SFU_OUTBOX_SLOTS], one[1] = { SFU_OUTBOX_SLOTS };
+	size_t all[SFU_OUTBOX_SLOTS], one[1] = { SFU_OUTBOX_RUN_SEGS };
+	size_t segs[2] = { SFU_OUTBOX_RUN_SEGS,
+			   SFU_OUTBOX_SLOTS - SFU_OUTBOX_RUN_SEGS };
+	const size_t per = SFU_OUTBOX_RUN_BYTES / 1200;
+	size_t bytes[3] = { per, per, 10 }, byte_tail[2] = { per, 1 };
+	size_t seg_tail[2] = { SFU_OUTBOX_RUN_SEGS, 1 };
 
 	is_int(sfu__outbox_runs(NULL, 0, run), 0, "runs: none for nothing");
 	is_int(run[0], 99, "runs: nothing written for nothing");
@@ -60,9 +65,21 @@ static void test_runs(void)
 	RUNS("an empty datagram is no tail", L(100, 100, 0), L(2, 1));
 	RUNS("empty datagrams go alone", L(0, 0, 5), L(1, 1, 1));
 	for (size_t i = 0; i < SFU_OUTBOX_SLOTS; i++)
+		all[i] = 100;
+	ok(runs_are(all, SFU_OUTBOX_RUN_SEGS, one, 1), "runs: as many "
+	   "datagrams of one size as one send may carry are one run");
+	ok(runs_are(all, SFU_OUTBOX_SLOTS, segs, 2), "runs: a full outbox "
+	   "of small ones is cut at %d segments", SFU_OUTBOX_RUN_SEGS);
+	all[SFU_OUTBOX_RUN_SEGS] = 40;
+	ok(runs_are(all, SFU_OUTBOX_RUN_SEGS + 1, seg_tail, 2), "runs: no tail "
+	   "joins a run that is full");
+	for (size_t i = 0; i < SFU_OUTBOX_SLOTS; i++)
 		all[i] = 1200;
-	ok(runs_are(all, SFU_OUTBOX_SLOTS, one, 1), "runs: a full outbox of "
-	   "one size is one run");
+	ok(runs_are(all, 2 * per + 10, bytes, 3), "runs: large ones are cut "
+	   "at %d bytes", SFU_OUTBOX_RUN_BYTES);
+	all[per] = 100;
+	ok(runs_are(all, per + 1, byte_tail, 2), "runs: no tail past the byte "
+	   "limit");
 }
 
 /* ---- loopback sockets ---- */
@@ -203,8 +220,8 @@ static void test_immediate_and_nested(void)
 static void test_full(void)
 {
 	struct pair p;
-	size_t len[64];
-	uint8_t tag[64];
+	size_t len[SFU_OUTBOX_SLOTS + 1];
+	uint8_t tag[SFU_OUTBOX_SLOTS + 1];
 	int all = 1;
 
 	if (!ok(pair_open(&p) == 0, "full: loopback pair"))
@@ -212,16 +229,17 @@ static void test_full(void)
 	sfu_outbox_open();
 	for (int i = 0; i < SFU_OUTBOX_SLOTS; i++)
 		put(&p, (uint8_t)i, 800);
-	is_int(drain(&p, len, tag, 64), 0, "full: %d held",
+	is_int(drain(&p, len, tag, SFU_OUTBOX_SLOTS + 1), 0, "full: %d held",
 	       SFU_OUTBOX_SLOTS);
 	put(&p, SFU_OUTBOX_SLOTS, 800);
-	is_int(drain(&p, len, tag, 64), SFU_OUTBOX_SLOTS,
+	is_int(drain(&p, len, tag, SFU_OUTBOX_SLOTS + 1), SFU_OUTBOX_SLOTS,
 	       "full: one more sends the held ones");
 	for (int i = 0; i < SFU_OUTBOX_SLOTS; i++)
 		all &= tag[i] == i && len[i] == 800;
 	ok(all, "full: in order");
 	sfu_outbox_flush();
-	is_int(drain(&p, len, tag, 64), 1, "full: the last at the flush");
+	is_int(drain(&p, len, tag, SFU_OUTBOX_SLOTS + 1), 1,
+	       "full: the last at the flush");
 	is_int(tag[0], SFU_OUTBOX_SLOTS, "full: the last one");
 	pair_close(&p);
 }
@@ -294,6 +312,36 @@ static void test_errors(void)
 	close(p.tx);
 }
 
+/* The largest runs the splitter makes are ones the kernel takes: every
+ * datagram arrives, in order, and each run took one GSO send. */
+static void test_largest_runs(void)
+{
+	const size_t per = SFU_OUTBOX_RUN_BYTES / 1200, n = 2 * per + 1;
+	struct sfu_outbox_stats before = sfu_outbox_stats(), after;
+	struct pair p;
+	size_t len[SFU_OUTBOX_SLOTS];
+	uint8_t tag[SFU_OUTBOX_SLOTS];
+	int all = 1;
+
+	if (!ok(pair_open(&p) == 0, "largest: loopback pair"))
+		return;
+	sfu_outbox_open();
+	for (size_t i = 0; i < n; i++)
+		put(&p, (uint8_t)i, i < 2 * per ? 1200 : 700);
+	sfu_outbox_flush();
+	is_int(drain(&p, len, tag, SFU_OUTBOX_SLOTS), n,
+	       "largest: %zu datagrams of 1200 bytes and a tail arrive", n);
+	for (size_t i = 0; i < n; i++)
+		all &= tag[i] == i && len[i] == (i < 2 * per ? 1200u : 700u);
+	ok(all, "largest: in order, each its own size");
+	after = sfu_outbox_stats();
+	is_int(after.errors - before.errors, 0, "largest: no errors");
+	is_int(after.gso_sends - before.gso_sends, 2,
+	       "largest: two GSO sends of %zu bytes", per * 1200);
+	is_int(after.sends - before.sends, 3, "largest: the tail alone");
+	pair_close(&p);
+}
+
 int main(void)
 {
 	bool gso = sfu_outbox_gso();
@@ -307,6 +355,8 @@ int main(void)
 	sfu__outbox_set_gso(gso);
 	test_immediate_and_nested();
 	test_full();
+	if (gso)
+		test_largest_runs();
 	test_sockets_and_forget();
 	test_errors();
 	return tap_done();
