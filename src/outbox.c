@@ -102,8 +102,9 @@ static struct outbox *box(void)
 
 /* Whether datagram j (of len[j] bytes) may join a run of j - i
  * datagrams and bytes bytes: the kernel takes at most UDP_MAX_SEGMENTS
- * segments (64 before Linux 6.x raised it to 128), and the whole run must
- * fit in one UDP datagram's 64 KB before GSO cuts it. */
+ * segments (64 since UDP GSO came in 4.18; newer kernels may allow
+ * more), and the whole run must fit in one UDP datagram's 64 KB before
+ * GSO cuts it. */
 static bool run_has_room(size_t i, size_t j, size_t bytes, size_t len)
 {
 	return j - i < SFU_OUTBOX_RUN_SEGS &&
