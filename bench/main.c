@@ -53,11 +53,22 @@ static void usage(FILE *f)
 		"  --target T           starling (PROTOCOL.md signaling) or janus\n"
 		"                       (VideoRoom over ws://HOST:8188/, janus-protocol)\n"
 		"  --label TEXT         name of the target in the report (the target)\n"
+		"  --room-prefix NAME   rooms are NAME-0, NAME-1, ... (bench-PID); two\n"
+		"                       benches with one prefix share their rooms\n"
 		"  --admin URL          Starling's admin API (http://127.0.0.1:8081): its\n"
 		"                       counters go into the report\n"
 		"  --admin-secret S     bearer secret for --admin\n"
 		"  --fail-on-loss       exit 3 when any packet was lost\n"
 		"  --verbose            log signaling\n");
+}
+
+/* Room i's name. */
+static void room_name(const struct opts *o, unsigned i, char *out, size_t n)
+{
+	if (o->room_prefix)
+		snprintf(out, n, "%s-%u", o->room_prefix, i);
+	else
+		snprintf(out, n, "bench-%d-%u", (int)getpid(), i);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -78,6 +89,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "audio-bytes", required_argument, NULL, 'A' },
 		{ "floor-seconds", required_argument, NULL, 'f' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "room-prefix", required_argument, NULL, 'R' },
 		{ "target", required_argument, NULL, 't' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 'N' },
@@ -111,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'A': o->audio_bytes = (unsigned)atoi(optarg); break;
 		case 'f': o->floor_seconds = atof(optarg); break;
 		case 'l': o->label = optarg; break;
+		case 'R': o->room_prefix = optarg; break;
 		case 't':
 			if (strcmp(optarg, "janus") == 0)
 				o->janus = true;
@@ -435,7 +448,7 @@ static json_t *admin_stats(const struct run *r)
 	for (unsigned i = 0; i < r->o.rooms; i++) {
 		json_t *rm, *parts, *pp, *t;
 		size_t k, m;
-		snprintf(room, sizeof(room), "bench-%d-%u", (int)getpid(), i);
+		room_name(&r->o, i, room, sizeof(room));
 		snprintf(path, sizeof(path), "/admin/rooms/%s", room);
 		rm = http_get_json(r->o.admin, path, r->o.admin_secret);
 		parts = json_object_get(rm, "participants");
@@ -509,8 +522,7 @@ int main(int argc, char **argv)
 	r.env.n_senders = r.n;
 	r.clients = sfu_xcalloc(r.n, sizeof(*r.clients));
 	for (unsigned i = 0; i < r.n; i++) {
-		snprintf(room, sizeof(room), "bench-%d-%u", (int)getpid(),
-			 i / r.o.participants);
+		room_name(&r.o, i / r.o.participants, room, sizeof(room));
 		snprintf(name, sizeof(name), "r%u-p%u", i / r.o.participants,
 			 i % r.o.participants);
 		r.clients[i] = bench_client_new(&r.env, i, room, name);

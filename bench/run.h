@@ -16,6 +16,7 @@
 
 struct opts {
 	const char *url, *json, *ice_ip, *label, *admin, *admin_secret;
+	const char *room_prefix; /* NULL: bench-PID */
 	unsigned rooms, participants;
 	double seconds, setup_timeout;
 	unsigned join_interval_ms;

@@ -27,6 +27,7 @@ void sfu__admin_sum_room(const struct sfu_room *r, struct room_sums *s);
 /* Server-wide counters, summed over workers; io[i] is worker i's. */
 struct totals {
 	uint64_t rooms, participants, tracks;
+	uint64_t subscriptions_missing; /* sfu_media_subscriptions_missing */
 	struct sfu_rooms_totals t; /* gone + live */
 	struct sfu_worker_io *io;  /* n_io of them */
 	int n_io;

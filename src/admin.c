@@ -134,13 +134,15 @@ static json_t *participant_json(const struct sfu_participant *p)
 		json_array_append_new(tracks,
 				      track_json(sfu_participant_track_at(p, i), m));
 	return json_pack(
-		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I}",
+		"{s:s,s:s,s:I,s:b,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I}",
 		"id", sfu_participant_id(p), "name", sfu_participant_name(p),
 		"joined_at", (json_int_t)sfu_participant_joined_at(p),
 		"connected", sfu_participant_session(p) != 0, "ice_state",
 		mi.ice_state, "dtls_state", mi.dtls_state, "selected_pair",
 		mi.selected_pair, "socket_owner", mi.socket_owner, "srtp_profile", mi.srtp_profile, "tracks",
-		tracks, "subscriptions", subscriptions_json(m), "transport",
+		tracks, "subscriptions", subscriptions_json(m),
+		"subscriptions_missing", (json_int_t)mi.subscriptions_missing,
+		"transport",
 		"packets_in", (json_int_t)mi.peer.rx_packets, "bytes_in",
 		(json_int_t)mi.peer.rx_bytes, "packets_out",
 		(json_int_t)mi.peer.tx_packets, "bytes_out",
@@ -195,6 +197,8 @@ static void add_participant(const struct sfu_participant *p, struct totals *tot)
 
 	tot->participants++;
 	tot->tracks += sfu_participant_track_count(p);
+	if (m)
+		tot->subscriptions_missing += sfu_media_subscriptions_missing(m);
 	sfu__media_add_totals(m, &tot->t);
 }
 
@@ -381,6 +385,8 @@ static void get_server(struct sfu_admin *a, const struct route_args *args,
 		(json_int_t)t.t.packets_out, "bytes_in", (json_int_t)t.t.bytes_in,
 		"bytes_out", (json_int_t)t.t.bytes_out, "worker_threads",
 		a->n_workers);
+	json_object_set_new(body, "subscriptions_missing",
+			    json_integer((json_int_t)t.subscriptions_missing));
 	json_object_set_new(body, "forward_delay_us", delay_json(&t.delay));
 	json_object_set_new(body, "workers", workers_json(&t));
 	sfu__admin_totals_done(&t);

@@ -182,6 +182,10 @@ void sfu__admin_metrics(struct sfu_admin *a, struct sfu_admin_response *out)
 	metric(&t, "starling_participants", "gauge", "Participants in all rooms now.",
 	       tot.participants);
 	metric(&t, "starling_tracks", "gauge", "Published tracks now.", tot.tracks);
+	metric(&t, "starling_subscriptions_missing", "gauge",
+	       "Tracks participants do not receive now because their "
+	       "connection has every m-section in use.",
+	       tot.subscriptions_missing);
 	metric(&t, "starling_worker_threads", "gauge", "Media worker threads.",
 	       (uint64_t)a->n_workers);
 	metric(&t, "starling_uptime_seconds", "gauge", "Seconds since the server started.",

@@ -218,6 +218,9 @@ void sfu__forward_sender_info(const struct sfu_forward *f, int64_t now_us,
 
 struct sfu_media_counters {
 	uint64_t rtp_bad, rtp_unknown, rtp_wrong_pt, rtcp_bad;
+	/* Tracks of the room this participant does not receive now, for
+	 * want of an m-section (room_media.c retries them). */
+	uint32_t subs_missing;
 };
 
 struct sfu_media {

@@ -688,11 +688,23 @@ int sfu_media_subscribe(struct sfu_media *sub, struct sfu_media *pub,
 		return -ENOENT;
 	idx = sfu_nego_attach(&sub->nego, s->kind, &s->codec, pub_participant,
 			      s->track, random32(), random32());
+	if (idx == -ENOSPC)
+		sub->n.subs_missing++;
 	if (idx < 0)
 		return idx;
 	sfu__forward_free(sub->fwd[idx]);
 	sfu__forward_new(s, sub, (size_t)idx, &sub->nego.sec[idx]);
 	return idx;
+}
+
+unsigned sfu_media_subscriptions_missing(const struct sfu_media *m)
+{
+	return m->n.subs_missing;
+}
+
+void sfu_media_subscriptions_missing_reset(struct sfu_media *m)
+{
+	m->n.subs_missing = 0;
 }
 
 bool sfu_media_subscribed(const struct sfu_media *sub,

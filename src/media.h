@@ -67,10 +67,17 @@ const char *sfu_media_stream_track(const struct sfu_media *m, size_t section);
 /*
  * Make sub receive the stream pub publishes on pub_section, in a section
  * of sub's (attached through sfu_nego_attach). Returns the section index
- * or a negative errno (-ENOTSUP: sub cannot decode it).
+ * or a negative errno (-ENOTSUP: sub cannot decode it; -ENOSPC: every one
+ * of sub's SFU_NEGO_MAX_SECTIONS sections is in use, counted in
+ * sfu_media_subscriptions_missing).
  */
 int sfu_media_subscribe(struct sfu_media *sub, struct sfu_media *pub,
 			size_t pub_section, const char *pub_participant);
+/* Subscriptions refused with -ENOSPC since the last reset: the tracks m
+ * lacks for want of a section, when every refused one is retried after
+ * the reset. */
+unsigned sfu_media_subscriptions_missing(const struct sfu_media *m);
+void sfu_media_subscriptions_missing_reset(struct sfu_media *m);
 /* Whether sub receives pub's stream of pub_section already. */
 bool sfu_media_subscribed(const struct sfu_media *sub,
 			  const struct sfu_media *pub, size_t pub_section);
@@ -126,6 +133,7 @@ struct sfu_media_info {
 	struct sfu_peer_counters peer;
 	uint64_t rtp_unknown, rtp_bad, rtcp_bad;
 	uint64_t dc_messages_in, dc_messages_out, dc_dropped;
+	uint64_t subscriptions_missing; /* see sfu_media_subscribe */
 };
 
 void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out);

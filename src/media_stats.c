@@ -31,6 +31,7 @@ void sfu_media_info(const struct sfu_media *m, struct sfu_media_info *out)
 	out->dc_messages_in = m->dc_in;
 	out->dc_messages_out = m->dc_out;
 	out->dc_dropped = m->dc_dropped;
+	out->subscriptions_missing = m->n.subs_missing;
 }
 
 size_t sfu_media_stream_count(const struct sfu_media *m)

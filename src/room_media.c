@@ -10,6 +10,7 @@
  * carries everything already in the room).
  */
 #define SFU_LOG_MODULE "room"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -179,8 +180,30 @@ static void send_offer(struct sfu_rooms *rs, struct sfu_room *r,
 	free(sdp);
 }
 
+static void subscribe_all(const struct sfu_room *r, struct sfu_participant *p,
+			  bool quiet);
+
+/*
+ * Every change in a room ends here: a track or a participant gone frees
+ * sections, an answer makes a detached section reusable. Whoever misses
+ * tracks tries them all again, and its count starts over from what
+ * still finds no section.
+ */
+static void retry_missing(struct sfu_room *r)
+{
+	for (guint i = 0; i < r->participants->len; i++) {
+		struct sfu_participant *p = g_ptr_array_index(r->participants, i);
+		struct sfu_media *m = sfu_participant_media(p);
+		if (!m || sfu_media_subscriptions_missing(m) == 0)
+			continue;
+		sfu_media_subscriptions_missing_reset(m);
+		subscribe_all(r, p, true);
+	}
+}
+
 void sfu__room_flush_offers(struct sfu_rooms *rs, struct sfu_room *r)
 {
+	retry_missing(r);
 	for (guint i = 0; i < r->participants->len; i++) {
 		struct sfu_participant *p = g_ptr_array_index(r->participants, i);
 		struct sfu_media *m = sfu_participant_media(p);
@@ -231,6 +254,30 @@ static void new_track_id(struct sfu_room *r, char *out)
 	} while (taken);
 }
 
+/*
+ * q receives p's track on pub's section idx. A connection has a fixed
+ * number of m-sections (its own, the data channel, one per track it
+ * receives); a track that finds every one in use is not sent but counted
+ * as missing, and retried when sections may have come free (see
+ * retry_missing). The first track q misses is logged; retries are quiet.
+ */
+static void subscribe(const struct sfu_room *r, struct sfu_participant *q,
+		      struct sfu_media *pub, size_t idx,
+		      const struct sfu_participant *p, bool quiet)
+{
+	struct sfu_media *m = sfu_participant_media(q);
+
+	if (sfu_media_subscribe(m, pub, idx, sfu_participant_id(p)) != -ENOSPC ||
+	    quiet || sfu_media_subscriptions_missing(m) > 1)
+		return;
+	log_warn("room %s: %s cannot receive %s's track %s: all %d m-sections "
+		 "of its connection are in use (the tracks it misses are "
+		 "retried as sections come free, and counted in the admin "
+		 "API's subscriptions_missing)", r->name,
+		 sfu_participant_id(q), sfu_participant_id(p),
+		 sfu_media_stream_track(pub, idx), SFU_NEGO_MAX_SECTIONS);
+}
+
 static void publish(struct sfu_rooms *rs, struct sfu_room *r,
 		    struct sfu_participant *p, const struct sfu_cmd *cmd,
 		    size_t idx)
@@ -261,8 +308,7 @@ static void publish(struct sfu_rooms *rs, struct sfu_room *r,
 	for (guint i = 0; i < r->participants->len; i++) {
 		struct sfu_participant *q = g_ptr_array_index(r->participants, i);
 		if (q != p && sfu_participant_media(q))
-			sfu_media_subscribe(sfu_participant_media(q), m, idx,
-					    sfu_participant_id(p));
+			subscribe(r, q, m, idx, p, false);
 	}
 }
 
@@ -280,8 +326,11 @@ static void unpublish(struct sfu_rooms *rs, struct sfu_room *r,
 	sfu_participant_remove_track(p, t->id);
 }
 
-/* A newcomer's first offer: it receives everything already published. */
-static void subscribe_all(struct sfu_room *r, struct sfu_participant *p)
+/* p receives everything published that it does not receive yet: a
+ * newcomer after its first offer, and a participant that misses tracks
+ * when sections may have come free (quiet). */
+static void subscribe_all(const struct sfu_room *r, struct sfu_participant *p,
+			  bool quiet)
 {
 	struct sfu_media *m = sfu_participant_media(p);
 
@@ -293,8 +342,8 @@ static void subscribe_all(struct sfu_room *r, struct sfu_participant *p)
 		for (size_t t = 0; t < sfu_participant_track_count(q); t++) {
 			const struct sfu_track *tr = sfu_participant_track_at(q, t);
 			if (!sfu_media_subscribed(m, qm, (size_t)tr->section))
-				sfu_media_subscribe(m, qm, (size_t)tr->section,
-						    sfu_participant_id(q));
+				subscribe(r, p, qm, (size_t)tr->section, q,
+					  quiet);
 		}
 	}
 }
@@ -392,7 +441,7 @@ static void on_offer(struct sfu_rooms *rs, struct sfu_room *r,
 	emit_to(rs, p, &ev);
 	free((char *)ev.sdp);
 	if (created)
-		subscribe_all(r, p);
+		subscribe_all(r, p, false);
 	sfu__room_flush_offers(rs, r);
 out:
 	free(sdp);
