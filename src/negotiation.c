@@ -496,6 +496,8 @@ int sfu_nego_apply_answer(struct sfu_nego *n, const struct sfu_sdp *sdp,
 		enum sfu_sdp_dir dir = sfu_sdp_media_dir(m);
 		bool takes = m->port && (dir == SFU_DIR_RECVONLY ||
 					 dir == SFU_DIR_SENDRECV);
+		if (s->retire_offered)
+			s->retiring = s->retire_offered = false;
 		if (s->role != SFU_MSEC_MEDIA || !s->server_sends)
 			continue;
 		if (takes && sfu_sdp_format_by_pt(m, s->codec.pt)) {
@@ -645,7 +647,7 @@ int sfu_nego_attach(struct sfu_nego *n, enum sfu_sdp_kind kind,
 	for (size_t i = 0; i < n->n && !s; i++) {
 		struct sfu_msec *o = &n->sec[i];
 		if (o->role == SFU_MSEC_MEDIA && o->kind == kind &&
-		    !o->server_sends && !o->client_sends &&
+		    !o->server_sends && !o->client_sends && !o->retiring &&
 		    n->state == SFU_NEGO_STABLE)
 			s = o;
 	}
@@ -685,6 +687,8 @@ void sfu_nego_detach(struct sfu_nego *n, size_t idx)
 		return;
 	s = &n->sec[idx];
 	s->server_sends = s->accepted = false;
+	s->retiring = true;
+	s->retire_offered = false;
 	s->pub_participant[0] = s->pub_track[0] = '\0';
 	n->needs_offer = true;
 }

@@ -79,6 +79,11 @@ struct sfu_msec {
 	 * sequence numbers and timestamps continuous). */
 	bool server_sends;
 	bool accepted; /* the client's answer took our codec */
+	/* Its track went away (sfu_nego_detach): PROTOCOL.md has the section
+	 * go inactive before it carries another track, so it is not reused
+	 * until the client answered an offer that showed it inactive
+	 * (retire_offered: the last offer did). */
+	bool retiring, retire_offered;
 	uint32_t out_ssrc, out_rtx_ssrc;
 	char pub_participant[SFU_ID_MAX + 1];
 	char pub_track[SFU_ID_MAX + 1];

@@ -221,5 +221,7 @@ char *sfu_nego_offer(struct sfu_nego *n, const struct sfu_local_desc *l)
 	n->state = SFU_NEGO_HAVE_LOCAL_OFFER;
 	n->needs_offer = false;
 	n->n_known = n->n;
+	for (size_t i = 0; i < n->n; i++)
+		n->sec[i].retire_offered = n->sec[i].retiring;
 	return write_all(n, l);
 }

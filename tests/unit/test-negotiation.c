@@ -1515,6 +1515,44 @@ static void test_offer_in_flight(void)
 	ok(sfu_nego_should_offer(n), "and it is offered next");
 }
 
+/* A section whose track went away goes inactive before it carries
+ * another one (PROTOCOL.md 1.3): it is not reused until the client has
+ * answered an offer that showed it inactive. */
+static void test_retiring(void)
+{
+	struct sfu_nego *n = keep(malloc(sizeof(*n)));
+	struct sfu_codec_params vp8 = mkcodec(SFU_CODEC_VP8, 96, 97, "");
+	struct sfu_sdp *o;
+	int idx;
+
+	sfu_nego_init(n, 12);
+	offer_in(n, chrome1);
+	answer_out(n);
+	is_int(sfu_nego_attach(n, SFU_SDP_VIDEO, &vp8, "p", "v1", 0x31, 0x32),
+	       3, "retiring: attach 3");
+	offer_out(n);
+	answer_in(n, CA_SESS("0 1 2 3") CA_OWN
+		  CA_SEC("video", "96 97", "3", "recvonly", VP8_MAP));
+	sfu_nego_detach(n, 3);
+	is_int(sfu_nego_attach(n, SFU_SDP_VIDEO, &vp8, "q", "v2", 0x51, 0x52),
+	       4, "retiring: a track right after the detach gets a new section");
+	o = offer_out(n);
+	ok(o && sfu_sdp_media_dir(&o->media[3]) == SFU_DIR_INACTIVE &&
+		   sfu_sdp_media_dir(&o->media[4]) == SFU_DIR_SENDONLY,
+	   "retiring: 3 offered inactive, 4 with the new track");
+	idx = sfu_nego_attach(n, SFU_SDP_VIDEO, &vp8, "r", "v3", 0x61, 0x62);
+	is_int(idx, 5, "retiring: not reused while that offer is out");
+	is_int(answer_in(n, CA_SESS("0 1 2 3 4") CA_OWN
+			 CA_SEC("video", "96 97", "3", "inactive", VP8_MAP)
+			 CA_SEC("video", "96 97", "4", "recvonly", VP8_MAP)),
+	       0, "retiring: the answer sees 3 inactive (%s)", why);
+	sfu_nego_detach(n, 5);
+	is_int(sfu_nego_attach(n, SFU_SDP_VIDEO, &vp8, "s", "v4", 0x71, 0x72),
+	       3, "retiring: once answered inactive, 3 is reused");
+	ok(!n->sec[5].server_sends && n->sec[5].retiring,
+	   "retiring: 5, never offered, waits for an offer of its own");
+}
+
 /* ---- sfu_codec_params_match ------------------------------------------------------ */
 
 static void test_match(void)
@@ -1568,6 +1606,7 @@ int main(void)
 	test_unique_mid();
 	test_should_offer();
 	test_offer_in_flight();
+	test_retiring();
 	test_match();
 	for (size_t i = 0; i < n_pool; i++)
 		free(pool[i]);
